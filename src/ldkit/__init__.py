@@ -1,0 +1,63 @@
+"""ldkit: the toolkit of learning-and-development consultants.
+
+Modules (import them by name; nothing heavy is imported by ``import ldkit``)::
+
+    ldkit.capability   capability models: scales, domains, capabilities, roles
+    ldkit.errors       the exception tree (LdkitError and its subclasses)
+    ldkit.io           atomic writes and input-file checks shared by readers and writers
+
+The names below are re-exported lazily, so ``import ldkit`` stays cheap for
+the command line.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from ldkit._version import __version__
+from ldkit.errors import (
+    InputError,
+    InputFileNotFoundError,
+    LdkitError,
+    Location,
+    ParameterError,
+    Problem,
+    UnsupportedFormatError,
+    ValidationError,
+)
+
+__all__ = [
+    "CapabilityModel",
+    "InputError",
+    "InputFileNotFoundError",
+    "LdkitError",
+    "Location",
+    "ParameterError",
+    "Problem",
+    "UnsupportedFormatError",
+    "ValidationError",
+    "__version__",
+    "read_model",
+    "starter",
+    "starters",
+]
+
+_LAZY = {
+    "CapabilityModel": "ldkit.capability",
+    "read_model": "ldkit.capability",
+    "starter": "ldkit.capability",
+    "starters": "ldkit.capability",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'ldkit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

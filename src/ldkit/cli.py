@@ -1,0 +1,221 @@
+"""The ``ldkit`` command: a thin translator over the package.
+
+Each command parses its arguments, calls one public function, and prints.
+An :class:`ldkit.errors.LdkitError` becomes one line on stderr and exit
+code 2, without a traceback. Heavy modules (pandas, matplotlib, openpyxl)
+are imported inside the commands that need them, so ``ldkit --help``
+starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ldkit._version import __version__
+from ldkit.errors import LdkitError, ValidationError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="ldkit",
+    help="ldkit: capability models, needs analysis and L&D deliverables for consultants.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,  # plain help: rich's help renderer costs ~130 ms of imports
+)
+model_app = typer.Typer(
+    help="Capability models: validate, convert, show, starters, template, diff.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(model_app, name="model")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ldkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True,
+                     help="Print the ldkit version and exit."),
+    ] = False,
+) -> None:
+    """ldkit: capability models, needs analysis and L&D deliverables for consultants."""
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def _print_problems(exc: ValidationError, *, file: str | None = None) -> None:
+    err = _console(stderr=True)
+    for p in exc.problems:
+        err.print(str(p), markup=False)
+    n = len(exc.problems)
+    err.print(f"{n} problem{'s' if n != 1 else ''}{f' in {file}' if file else ''}.", markup=False)
+
+
+@model_app.command("validate")
+def model_validate(
+    file: Annotated[Path, typer.Argument(help="Model file: .yaml, .xlsx or Moodle .csv.")],
+) -> None:
+    """Check a capability model; print every problem with its sheet, row and column.
+
+    Exits 0 if the model is valid (warnings are printed), 2 if it has errors.
+    """
+    from ldkit.capability import read_model
+
+    try:
+        model = read_model(file)
+    except ValidationError as exc:
+        _print_problems(exc, file=str(file))
+        raise typer.Exit(2) from None
+    out = _console()
+    warnings = [p for p in model.problems() if p.severity != "error"]
+    for p in warnings:
+        out.print(str(p), markup=False)
+    out.print(f"OK: {model.summary()}"
+              + (f"; {len(warnings)} warning(s)" if warnings else ""), markup=False)
+
+
+@model_app.command("convert")
+def model_convert(
+    source: Annotated[Path, typer.Argument(help="Input model: .yaml, .xlsx or Moodle .csv.")],
+    target: Annotated[Path, typer.Argument(help="Output: .yaml, .xlsx, or .csv for Moodle.")],
+) -> None:
+    """Convert a capability model between YAML, the Excel workbook and Moodle CSV."""
+    from ldkit.capability import read_model, write_model
+
+    model = read_model(source)
+    written = write_model(model, target)
+    typer.echo(f"Wrote {written} ({model.summary()})")
+
+
+@model_app.command("show")
+def model_show(
+    file: Annotated[Path, typer.Argument(help="Model file: .yaml, .xlsx or Moodle .csv.")],
+    role: Annotated[str | None, typer.Option("--role", "-r",
+                                             help="Show one role's requirements.")] = None,
+) -> None:
+    """Print a model: the role x capability matrix, or one role's requirements."""
+    import pandas as pd
+    from rich.table import Table
+
+    from ldkit.capability import read_model
+
+    model = read_model(file)
+    out = _console()
+    out.print(model.summary(), markup=False)
+    if role is not None:
+        r = model.role(role)
+        table = Table(title=f"{r.name} ({r.id}){f' - {r.family}' if r.family else ''}")
+        for col in ("Domain", "Capability", "Required level", "Weight"):
+            table.add_column(col)
+        req = model.requirements().query("role == @r.id")
+        for row in req.itertuples():
+            table.add_row(row.domain_name, row.capability_name,
+                          f"{row.required_level} {row.required_label}", f"{row.weight:g}")
+        out.print(table)
+        return
+    matrix = model.matrix()
+    table = Table(title="Required level by role (rows) and capability (columns)")
+    table.add_column("Role")
+    for i, _ in enumerate(matrix.columns, start=1):
+        table.add_column(f"C{i}", justify="center")
+    for rid, row in matrix.iterrows():
+        table.add_row(model.role(str(rid)).name,
+                      *("" if pd.isna(v) else str(v) for v in row))
+    out.print(table)
+    for i, cid in enumerate(matrix.columns, start=1):
+        out.print(f"C{i} = {model.capability(str(cid)).name} [{cid}]", markup=False)
+
+
+@model_app.command("starter")
+def model_starter(
+    name: Annotated[str, typer.Argument(help="Starter name; see 'ldkit model starters'.")],
+    out: Annotated[Path, typer.Argument(help="Output: .yaml, .xlsx, or .csv for Moodle.")],
+) -> None:
+    """Write a starter capability model from the library to a file."""
+    from ldkit.capability import starter, write_model
+
+    model = starter(name)
+    typer.echo(f"Wrote {write_model(model, out)} ({model.summary()})")
+
+
+@model_app.command("starters")
+def model_starters() -> None:
+    """List the starter capability models shipped with ldkit."""
+    from ldkit.capability import starter, starters
+
+    for name in starters():
+        typer.echo(f"{name:20s} {starter(name).summary()}")
+
+
+@model_app.command("template")
+def model_template(
+    out: Annotated[Path, typer.Argument(help="Output workbook (.xlsx).")],
+) -> None:
+    """Write a blank authoring workbook with the standard four-level scale."""
+    from ldkit.capability import write_template
+
+    typer.echo(f"Wrote {write_template(out)}")
+
+
+@model_app.command("diff")
+def model_diff(
+    old: Annotated[Path, typer.Argument(help="Earlier version of the model.")],
+    new: Annotated[Path, typer.Argument(help="Later version of the model.")],
+) -> None:
+    """List what changed between two versions of a model (exit 1 if anything did)."""
+    from ldkit.capability import read_model
+
+    changes = read_model(old).diff(read_model(new))
+    if changes.empty:
+        typer.echo("No changes.")
+        return
+    for row in changes.itertuples():
+        what = f"{row.entity} {row.key}" + (f" {row.field}" if row.field else "")
+        if row.change == "changed":
+            typer.echo(f"changed {what}: {row.old!r} -> {row.new!r}")
+        else:
+            typer.echo(f"{row.change} {what}")
+    typer.echo(f"{len(changes)} change(s).")
+    raise typer.Exit(1)
+
+
+@app.command("demo")
+def demo(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the demo outputs.")] = Path(
+        "demo-output"),
+) -> None:
+    """Run the demo: write the starter models as YAML, Excel, Moodle CSV and heatmaps."""
+    from ldkit.demo import run_demo
+
+    for path in run_demo(out):
+        typer.echo(str(path))
+    typer.echo(f"Demo outputs are in {out}/")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: run the app, turn LdkitError into one line and exit 2."""
+    try:
+        app(args=argv, standalone_mode=True)
+    except LdkitError as exc:
+        print(f"error: {exc.one_line()}", file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
