@@ -25,7 +25,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 
 pytest: $(STAMP)
-	$(BIN)/python -m pytest -q -p no:nbval tests
+	$(BIN)/python -m pytest -q --doctest-modules tests src/ldkit
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest -q --nbval --nbval-current-env \

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import median_wall, table  # noqa: E402
+from _common import median_wall, table
 
 TARGET_S = 0.3
 

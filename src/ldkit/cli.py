@@ -211,7 +211,7 @@ def demo(
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app, turn LdkitError into one line and exit 2."""
     try:
-        app(args=argv, standalone_mode=True)
+        app(args=argv, prog_name="ldkit", standalone_mode=True)
     except LdkitError as exc:
         print(f"error: {exc.one_line()}", file=sys.stderr)
         sys.exit(2)

@@ -255,14 +255,14 @@ def _read(rd: _SheetReader, p: Path) -> CapabilityModel:
     scale_by_id = {s.id: s for s in scale_objs}
 
     domains = []
-    for r, rec, headers in rd.records("Domains") or []:
+    for r, rec, _ in rd.records("Domains") or []:
         did, name = rec.get("domain_id"), rec.get("name")
         domains.append(Domain(str(did or ""), str(name or ""), str(rec.get("description") or ""),
                               source=rd.loc("Domains", r)))
 
     caps: dict[str, dict[str, Any]] = {}
     cap_list: list[dict[str, Any]] = []
-    for r, rec, headers in rd.records("Capabilities") or []:
+    for r, rec, _ in rd.records("Capabilities") or []:
         cid, name, dom = rec.get("capability_id"), rec.get("name"), rec.get("domain_id")
         entry = {
             "id": str(cid or ""), "name": str(name or ""), "domain": str(dom or ""),
@@ -301,7 +301,7 @@ def _read(rd: _SheetReader, p: Path) -> CapabilityModel:
 
     roles: dict[str, dict[str, Any]] = {}
     role_list: list[dict[str, Any]] = []
-    for r, rec, headers in rd.records("Roles") or []:
+    for r, rec, _ in rd.records("Roles") or []:
         rid, name = rec.get("role_id"), rec.get("name")
         entry = {"id": str(rid or ""), "name": str(name or ""),
                  "family": str(rec.get("family") or ""),
@@ -520,6 +520,10 @@ def write_excel(model: CapabilityModel, path: str | Path) -> Path:
         ws.append([c.header for c in spec])
         for row in data[sheet]:
             ws.append(list(row))
+        for cells in ws.iter_rows(min_row=2):
+            for cell in cells:  # text that starts with '=' is text, not a formula
+                if cell.data_type == "f":
+                    cell.data_type = "s"
         _style_sheet(ws, spec, len(data[sheet]))
     last = max(spare, *(len(rows) + 200 for rows in data.values()))
 

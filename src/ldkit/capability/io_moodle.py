@@ -102,7 +102,9 @@ def _scale_values(scale: Scale) -> str:
 
 
 def _framework_description(model: CapabilityModel) -> str:
-    parts = [f'<p class="ldkit-description">{_e(model.description)}</p>'] if model.description else []
+    parts = []
+    if model.description:
+        parts.append(f'<p class="ldkit-description">{_e(model.description)}</p>')
     if model.version:
         parts.append(f'<p class="ldkit-version">Version {_e(model.version)}</p>')
     for s in model.scales:
@@ -110,10 +112,11 @@ def _framework_description(model: CapabilityModel) -> str:
                      f"(proficient from {s.proficient})</p>")
         parts.append(_table("ldkit-scale", s.id, ["Value", "Label", "Description"],
                             [[lv.value, lv.label, lv.description] for lv in s.levels]))
-    rows = [[r.id, r.name, r.family, r.description, q.capability, q.level, q.weight]
-            for r in model.roles for q in r.requirements]
-    rows += [[r.id, r.name, r.family, r.description, "", "", ""]
-             for r in model.roles if not r.requirements]
+    rows: list[list[Any]] = []
+    for r in model.roles:  # a role without requirements keeps its place with a blank row
+        head = [r.id, r.name, r.family, r.description]
+        rows += [[*head, q.capability, q.level, q.weight] for q in r.requirements]
+        rows += [] if r.requirements else [[*head, "", "", ""]]
     parts.append(_table("ldkit-roles", "Role requirements",
                         ["Role ID", "Role", "Family", "Role description", "Capability ID",
                          "Required level", "Weight"], rows))
@@ -279,7 +282,8 @@ def read_moodle_csv(path: str | Path) -> CapabilityModel:
             cfg = [{}]
         sid = str(cfg[0].get("scaleid", "scale")) if cfg else "scale"
         labels = [v.strip() for v in values.split(",") if v.strip()]
-        proficient = [i for i, e in enumerate(cfg[1:], start=1) if e.get("proficient")]
+        proficient = [_as_int(e.get("id")) for e in cfg[1:] if e.get("proficient")]
+        proficient = [p for p in proficient if p is not None]
         return Scale(sid, sid, tuple(Level(i, lab) for i, lab in enumerate(labels, start=1)),
                      min(proficient) if proficient else None,
                      source=Location(file=file, row=r))

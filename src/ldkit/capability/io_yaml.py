@@ -89,7 +89,7 @@ def load_yaml(path: str | Path) -> Any:
         raise InputError("is not UTF-8 text", location=Location(file=str(p)),
                          hint="save the file as UTF-8") from exc
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise InputError(
@@ -242,7 +242,8 @@ def model_from_dict(data: Any, *, file: str | None = None) -> CapabilityModel:
         raise InputError("does not hold a capability model (expected 'id:', 'name:', ...)",
                          location=Location(file=file))
     root = reader.loc(data, "model")
-    scales = [reader.scale(n, f"scales[{i}]") for i, n in enumerate(reader.items(data, "scales", ""))]
+    scales = [reader.scale(n, f"scales[{i}]")
+              for i, n in enumerate(reader.items(data, "scales", ""))]
     domains = []
     for i, n in enumerate(reader.items(data, "domains", "")):
         path = f"domains[{i}]"

@@ -40,11 +40,6 @@ __all__ = [
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
 
-def _src() -> Any:
-    """A dataclass field for the input location: kept, but not part of equality."""
-    return field(default=None, compare=False, repr=False)
-
-
 @dataclass(frozen=True)
 class Level:
     """One level of a proficiency scale."""
@@ -66,7 +61,7 @@ class Scale:
     name: str
     levels: tuple[Level, ...]
     proficient: int | None = None
-    source: Location | None = _src()
+    source: Location | None = field(default=None, compare=False, repr=False)  # where it was read
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "levels", tuple(sorted(self.levels, key=lambda lv: lv.value)))
@@ -129,7 +124,7 @@ class Domain:
     id: str
     name: str
     description: str = ""
-    source: Location | None = _src()
+    source: Location | None = field(default=None, compare=False, repr=False)  # where it was read
 
 
 @dataclass(frozen=True)
@@ -146,7 +141,7 @@ class Capability:
     definition: str = ""
     indicators: Mapping[int, str] = field(default_factory=dict)
     scale: str | None = None
-    source: Location | None = _src()
+    source: Location | None = field(default=None, compare=False, repr=False)  # where it was read
     indicator_sources: Mapping[int, Location] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -159,7 +154,7 @@ class Requirement:
     capability: str
     level: int
     weight: float = 1.0
-    source: Location | None = _src()
+    source: Location | None = field(default=None, compare=False, repr=False)  # where it was read
 
 
 @dataclass(frozen=True)
@@ -171,7 +166,7 @@ class Role:
     family: str = ""
     description: str = ""
     requirements: tuple[Requirement, ...] = ()
-    source: Location | None = _src()
+    source: Location | None = field(default=None, compare=False, repr=False)  # where it was read
 
     def requirement(self, capability: str) -> Requirement | None:
         for req in self.requirements:
@@ -207,7 +202,7 @@ class CapabilityModel:
     default_scale: str | None = None
     version: str = ""
     description: str = ""
-    source: Location | None = _src()
+    source: Location | None = field(default=None, compare=False, repr=False)  # where it was read
     validate: bool = field(default=True, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -431,8 +426,8 @@ class CapabilityModel:
         return diff_models(self, other)
 
     def replace(self, **changes: Any) -> CapabilityModel:
-        """A copy with some fields replaced (validated)."""
-        return replace(self, **changes)
+        """A copy with some fields replaced; validated unless ``validate=False`` is passed."""
+        return replace(self, **{"validate": True, **changes})
 
     def summary(self) -> str:
         """One line: counts of scales, domains, capabilities and roles."""

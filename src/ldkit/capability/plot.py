@@ -36,6 +36,7 @@ def plot_requirements_heatmap(
     import textwrap
 
     import numpy as np
+    from matplotlib import colormaps
     from matplotlib.colors import BoundaryNorm, ListedColormap
     from matplotlib.figure import Figure
 
@@ -47,13 +48,14 @@ def plot_requirements_heatmap(
     scale = model.scale()
     values = matrix.to_numpy(dtype="float64", na_value=np.nan)
     n_rows, n_cols = values.shape
-    fig = Figure(figsize=(max(6.0, 0.45 * n_cols + 3.5), max(2.5, 0.45 * n_rows + 2.2)),
+    fig = Figure(figsize=(max(6.0, 0.75 * n_cols + 3.5), max(2.5, 0.45 * n_rows + 2.2)),
                  layout="constrained")
     ax = fig.add_subplot()
     bounds = [v - 0.5 for v in scale.values] + [scale.max + 0.5]
     palette = ["#deebf7", "#9ecae1", "#4292c6", "#08519c", "#08306b", "#041c40"]
-    cmap = ListedColormap(palette[: len(scale.values)] if len(scale.values) <= 6 else "Blues")
-    cmap.set_bad("#f2f2f2")
+    colors = palette[: len(scale.values)] if len(scale.values) <= 6 else None
+    cmap = (ListedColormap(colors) if colors else colormaps["Blues"]).with_extremes(
+        bad="#f2f2f2")
     image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap,
                       norm=BoundaryNorm(bounds, cmap.N), aspect="auto")
     for (i, j), v in np.ndenumerate(values):
@@ -76,7 +78,7 @@ def plot_requirements_heatmap(
             if j < n_cols:
                 ax.axvline(j - 0.5, color="white", linewidth=2)
             label = textwrap.fill(domain_names.get(domains[start], domains[start]),
-                                  width=max(6, 6 * (j - start)))
+                                  width=max(12, 13 * (j - start)), break_long_words=False)
             ax.text((start + j - 1) / 2, -0.7, label, ha="center", va="bottom", fontsize=7,
                     fontweight="bold", linespacing=1.0)
             start = j
@@ -85,5 +87,5 @@ def plot_requirements_heatmap(
         spine.set_visible(False)
     bar = fig.colorbar(image, ax=ax, ticks=scale.values, shrink=0.8)
     bar.ax.set_yticklabels([f"{lv.value} {lv.label}" for lv in scale.levels], fontsize=8)
-    ax.set_title(f"Required proficiency by role: {model.name}", fontsize=10, pad=34)
+    fig.suptitle(f"Required proficiency by role: {model.name}", fontsize=10)
     return fig

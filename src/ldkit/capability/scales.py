@@ -131,7 +131,7 @@ class ScaleMapping:
 
         if self.target_levels:
             levels = np.asarray(self.target_levels)
-            idx = np.abs(y[:, None] - levels[None, :] - 1e-9).argmin(axis=1)
+            idx = np.abs(y[:, None] - levels[None, :] + 1e-9).argmin(axis=1)  # halves up
             out = levels[idx].astype("float64")
             out[np.isnan(y)] = np.nan
             return out

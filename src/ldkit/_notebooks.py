@@ -1,0 +1,76 @@
+"""Re-execute workbench notebooks in place, storing their outputs (for nbval).
+
+Usage::
+
+    python -m ldkit._notebooks notebooks/00-getting-started.ipynb [...]
+
+Each notebook runs with the ``python3`` kernel in its own folder and is written
+back with its outputs. Volatile metadata is normalized so that re-running an
+unchanged notebook gives an unchanged file: cell execution timestamps are
+dropped (execution counts are kept) and the notebook's kernelspec and
+language_info are reduced to a fixed minimum.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from nbformat import NotebookNode
+
+__all__ = ["KERNEL", "TIMEOUT", "execute_notebook", "main", "normalize"]
+
+KERNEL = "python3"
+TIMEOUT = 600  # seconds per cell
+
+_KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": KERNEL}
+_LANGUAGE_INFO = {"name": "python", "pygments_lexer": "ipython3"}
+
+
+def normalize(nb: NotebookNode) -> None:
+    """Drop volatile metadata from a notebook node, in place."""
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    nb.metadata["kernelspec"] = dict(_KERNELSPEC)
+    nb.metadata["language_info"] = dict(_LANGUAGE_INFO)
+    nb.metadata.pop("widgets", None)
+
+
+def execute_notebook(path: str | Path, *, timeout: int = TIMEOUT) -> Path:
+    """Execute one notebook in its folder and write it back with outputs."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    path = Path(path).resolve()
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name=KERNEL,
+        resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,
+    )
+    client.execute()
+    normalize(nb)
+    nbformat.validate(nb)
+    nbformat.write(nb, path)
+    return path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Execute every notebook named on the command line; 0 on success."""
+    paths = list(sys.argv[1:] if argv is None else argv)
+    if not paths:
+        print("usage: python -m ldkit._notebooks NOTEBOOK.ipynb [...]", file=sys.stderr)
+        return 2
+    for name in paths:
+        print(f"executing {name}", file=sys.stderr)
+        execute_notebook(name)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,174 @@
+"""The ldkit command: help everywhere, one-line errors with exit 2, model subcommands."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from ldkit import __version__
+from ldkit.capability import read_model
+from ldkit.cli import main
+
+LDKIT = str(Path(sys.executable).with_name("ldkit"))
+
+
+def run(capsys, *args):
+    """Run the CLI in-process; return (exit code, stdout, stderr)."""
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("args", [
+    [], ["model"], ["model", "validate"], ["model", "convert"], ["model", "show"],
+    ["model", "starter"], ["model", "starters"], ["model", "template"], ["model", "diff"],
+    ["demo"],
+])
+def test_help_on_every_command(capsys, args):
+    code, out, _ = run(capsys, *args, "--help")
+    assert code == 0
+    assert out.startswith("Usage: ldkit")
+
+
+def test_version(capsys):
+    assert run(capsys, "--version") == (0, f"ldkit {__version__}\n", "")
+
+
+def test_validate_ok_with_summary(capsys, tmp_path, small_model):
+    path = small_model.to_yaml(tmp_path / "m.yaml")
+    code, out, err = run(capsys, "model", "validate", str(path))
+    assert code == 0 and err == ""
+    assert out.strip() == ("OK: Acme field force (acme, v2.1): 2 roles, 3 capabilities in "
+                           "2 domains, 5 requirements, 2 scales")
+
+
+def test_validate_prints_each_problem_with_sheet_and_row(capsys, tmp_path, small_model):
+    path = small_model.to_excel(tmp_path / "m.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["Requirements"]["B3"] = "negotiation"
+    wb["Capabilities"]["C2"] = "legal"
+    wb["Indicators"]["B5"] = 9
+    wb.save(path)
+    code, out, err = run(capsys, "model", "validate", str(path))
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert lines == [
+        f"{path}, sheet 'Capabilities', row 2: capability 'account_planning' is in unknown "
+        "domain 'legal' (use a domain id: 'customer', 'science')",
+        f"{path}, sheet 'Capabilities', row 2: capability 'account_planning' has no indicator "
+        "for level 4 'Expert' (add one observable behaviour for every level of its scale)",
+        f"{path}, sheet 'Indicators', row 5: capability 'account_planning' has an indicator "
+        "for level 9, which is not on scale 'p4' (use one of [1, 2, 3, 4])",
+        f"{path}, sheet 'Requirements', row 3: role 'rep' requires unknown capability "
+        "'negotiation' (use a capability id: 'account_planning', 'clinical_acumen', "
+        "'compliance')",
+        f"4 problems in {path}.",
+    ]
+
+
+def test_warnings_are_printed_but_pass(capsys, tmp_path, small_dict):
+    from ldkit.capability import CapabilityModel
+
+    small_dict["capabilities"][2]["indicators"] = {}
+    path = CapabilityModel.from_dict(small_dict).to_yaml(tmp_path / "m.yaml")
+    code, out, _ = run(capsys, "model", "validate", str(path))
+    assert code == 0
+    assert out.splitlines()[0].startswith("warning: ")
+    assert out.splitlines()[-1].endswith("; 1 warning(s)")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["model", "validate", "absent.xlsx"], "error: absent.xlsx does not exist"),
+    (["model", "convert", "absent.yaml", "x.xlsx"], "error: absent.yaml does not exist"),
+    (["model", "validate", "model.docx"], "error: model.docx: cannot tell the capability model "
+                                          "format from the extension '.docx'"),
+    (["model", "starter", "oncology", "x.yaml"], "error: The 'name' parameter of starter"),
+])
+def test_errors_are_one_line_and_exit_2(capsys, tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "model.docx").write_text("x")
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert err.startswith(message)
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_convert_between_all_formats(capsys, tmp_path, small_model):
+    src = small_model.to_yaml(tmp_path / "m.yaml")
+    for target in ("m.xlsx", "m.csv", "back.yaml"):
+        code, out, _ = run(capsys, "model", "convert", str(src), str(tmp_path / target))
+        assert code == 0 and out.startswith(f"Wrote {tmp_path / target}")
+        assert read_model(tmp_path / target) == small_model
+
+
+def test_convert_of_a_broken_model_is_one_line(capsys, tmp_path, small_dict):
+    import yaml
+
+    small_dict["roles"][0]["requires"]["ghost"] = 2
+    small_dict["name"] = ""
+    (tmp_path / "m.yaml").write_text(yaml.safe_dump(small_dict))
+    code, _, err = run(capsys, "model", "convert", str(tmp_path / "m.yaml"),
+                       str(tmp_path / "m.xlsx"))
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith(f"error: 2 problems in capability model {tmp_path / 'm.yaml'}; first:")
+    assert not (tmp_path / "m.xlsx").exists()
+
+
+def test_show_matrix_and_role(capsys, tmp_path, small_model):
+    path = small_model.to_yaml(tmp_path / "m.yaml")
+    code, out, _ = run(capsys, "model", "show", str(path))
+    assert code == 0
+    assert "Key Account Manager" in out and "C1 = Account planning [account_planning]" in out
+    code, out, _ = run(capsys, "model", "show", str(path), "--role", "kam")
+    assert code == 0
+    assert "Key Account Manager (kam) - Commercial" in out
+    assert "4 Expert" in out and "2 Competent" in out
+
+
+def test_starters_starter_template(capsys, tmp_path):
+    code, out, _ = run(capsys, "model", "starters")
+    assert code == 0 and [line.split()[0] for line in out.splitlines()] == [
+        "digital-learning", "medical-affairs", "pharma-commercial"]
+    code, _, _ = run(capsys, "model", "starter", "medical-affairs", str(tmp_path / "ma.xlsx"))
+    assert code == 0 and read_model(tmp_path / "ma.xlsx").id == "medical-affairs"
+    code, _, _ = run(capsys, "model", "template", str(tmp_path / "blank.xlsx"))
+    assert code == 0 and read_model(tmp_path / "blank.xlsx").roles == ()
+
+
+def test_diff_exit_codes(capsys, tmp_path, small_model):
+    a = small_model.to_yaml(tmp_path / "a.yaml")
+    assert run(capsys, "model", "diff", str(a), str(a))[:2] == (0, "No changes.\n")
+    b = small_model.replace(version="3").to_yaml(tmp_path / "b.yaml")
+    code, out, _ = run(capsys, "model", "diff", str(a), str(b))
+    assert code == 1
+    assert out.splitlines() == ["changed model acme version: '2.1' -> '3'", "1 change(s)."]
+
+
+def test_real_process_exit_code_and_no_traceback(tmp_path):
+    """The installed console script, as a consultant runs it."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: [\n")
+    proc = subprocess.run([LDKIT, "model", "validate", str(bad)], capture_output=True,
+                          text=True, check=False)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr == (f"error: {bad}, line 2: is not valid YAML: expected the node "
+                           "content, but found '<stream end>' (check indentation and quote "
+                           "text that contains ': ')\n")
+
+
+def test_cli_import_stays_light():
+    """`ldkit --help` must not import pandas, matplotlib, openpyxl or nbformat."""
+    code = ("import sys, ldkit.cli; heavy = {'pandas', 'matplotlib', 'openpyxl', 'nbformat', "
+            "'papermill', 'numpy'} & set(sys.modules); print(sorted(heavy))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"

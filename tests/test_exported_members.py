@@ -1,0 +1,32 @@
+"""The public API is explicit: every name in __all__ exists, and tests import as users do."""
+
+import importlib
+
+import pytest
+
+import ldkit
+
+MODULES = [
+    "ldkit", "ldkit.errors", "ldkit.io", "ldkit.cli", "ldkit.demo", "ldkit.capability",
+    "ldkit.capability.model", "ldkit.capability.validate", "ldkit.capability.io_yaml",
+    "ldkit.capability.io_excel", "ldkit.capability.io_moodle", "ldkit.capability.views",
+    "ldkit.capability.scales", "ldkit.capability.library", "ldkit.capability.plot",
+    "ldkit.capability.build", "ldkit.capability.files",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_all_names_exist(name):
+    module = importlib.import_module(name)
+    assert module.__all__, f"{name} has an empty __all__"
+    for member in module.__all__:
+        assert hasattr(module, member), f"{name}.{member} is in __all__ but missing"
+
+
+def test_version():
+    assert ldkit.__version__.count(".") == 2
+
+
+def test_unknown_attribute():
+    with pytest.raises(AttributeError):
+        ldkit.no_such_thing  # noqa: B018
