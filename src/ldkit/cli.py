@@ -195,6 +195,77 @@ def model_diff(
     raise typer.Exit(1)
 
 
+survey_app = typer.Typer(
+    help="Survey exports: check data quality, score the needs analysis.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(survey_app, name="survey")
+
+
+def _print_table(title: str, table) -> None:
+    from rich.table import Table
+
+    out = _console()
+    view = Table(title=title, title_justify="left")
+    for col in table.columns:
+        view.add_column(str(col))
+    for row in table.itertuples(index=False):
+        view.add_row(*("" if v is None or v != v else (f"{v:.3g}" if isinstance(v, float)
+                                                        else str(v)) for v in row))
+    out.print(view)
+
+
+@survey_app.command("check")
+def survey_check(
+    export: Annotated[Path, typer.Argument(help="Survey export (.csv or .xlsx) as downloaded.")],
+    codebook: Annotated[Path, typer.Option("--codebook", "-c",
+                                           help="Codebook (.yaml or .xlsx).")],
+    source: Annotated[str, typer.Option(help="Layout: auto, qualtrics, qualtrics_legacy, "
+                                             "surveymonkey, msforms, tidy.")] = "auto",
+) -> None:
+    """Read an export against its codebook and print the data-quality report.
+
+    Counts in, kept and excluded by reason (they reconcile), straight-lining and
+    speeding flags, and the reliability (Cronbach's alpha) of each scale.
+    """
+    from ldkit.survey import read_survey
+    from ldkit.survey.quality import quality_report
+
+    data = read_survey(export, codebook, source=source)
+    typer.echo(f"{export}: {data.source} layout, {data.encoding or 'xlsx'}; "
+               f"{data.rows_read} rows read, {data.rows_kept} kept, {len(data.excluded)} "
+               "excluded")
+    _print_table("Data quality", quality_report(data))
+    if len(data.excluded):
+        _print_table("Excluded rows", data.excluded)
+
+
+@survey_app.command("score")
+def survey_score(
+    exports: Annotated[list[Path], typer.Argument(help="Survey exports, e.g. self and manager.")],
+    codebook: Annotated[list[Path], typer.Option(
+        "--codebook", "-c", help="Codebook per export, in the same order (or one for all).")],
+    model: Annotated[Path, typer.Option("--model", "-m", help="Capability model file.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the tables.")],
+    min_n: Annotated[int, typer.Option(help="Minimum group size of every aggregate.")] = 5,
+) -> None:
+    """Score a needs analysis; write its tables as CSV and an Excel workbook."""
+    from ldkit.capability import read_model
+    from ldkit.errors import ParameterError
+    from ldkit.needs.scoring import score_needs, write_needs_tables
+    from ldkit.survey import read_survey
+
+    if len(codebook) not in (1, len(exports)):
+        raise ParameterError(f"give one --codebook per export ({len(exports)}) or one for all; "
+                             f"got {len(codebook)}")
+    books = codebook if len(codebook) == len(exports) else codebook * len(exports)
+    surveys = [read_survey(e, c) for e, c in zip(exports, books, strict=True)]
+    result = score_needs(surveys, read_model(model), min_n=min_n)
+    for path in write_needs_tables(result, out):
+        typer.echo(str(path))
+
+
 @app.command("demo")
 def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the demo outputs.")] = Path(

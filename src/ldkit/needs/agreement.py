@@ -1,0 +1,68 @@
+"""Self against manager: both ratings side by side, their difference and agreement."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ldkit._params import check_number
+from ldkit.errors import InputError
+
+__all__ = ["self_vs_manager"]
+
+
+def self_vs_manager(gaps: pd.DataFrame, *, by: str = "capability", min_n: int = 5
+                    ) -> pd.DataFrame:
+    """Per capability (or other column), compare self and manager ratings of the same people.
+
+    Only people rated by both count (paired). Columns: the ``by`` column,
+    n_pairs, mean_self, mean_manager, mean_diff (self - manager), sd_diff,
+    exact_agreement (share of pairs with equal ratings), within_one (share
+    within one level), r (Pearson correlation; NaN if either side is
+    constant), suppressed.
+
+    Parameters
+    ----------
+    gaps : DataFrame
+        :func:`ldkit.needs.person_gaps` output (columns ``self`` and ``manager``).
+    by : str
+        Grouping column, default "capability" (e.g. "role", "domain").
+    min_n : int
+        Minimum number of pairs shown (default 5).
+
+    Examples
+    --------
+    >>> g = pd.DataFrame({"capability": ["ap"] * 5, "self": [3, 4, 2, 3, 4],
+    ...                   "manager": [2, 4, 2, 2, 3]})
+    >>> row = self_vs_manager(g).iloc[0]
+    >>> int(row.n_pairs), float(row.mean_diff), float(row.exact_agreement)
+    (5, 0.6, 0.4)
+    """
+    from ldkit.needs.segments import suppress_small
+
+    check_number("min_n", min_n, func="self_vs_manager", low=1, integer=True)
+    for col in (by, "self", "manager"):
+        if col not in gaps.columns:
+            raise InputError(f"the table has no column '{col}'",
+                             hint="pass the result of person_gaps() with self and manager "
+                                  "ratings")
+    pairs = gaps.dropna(subset=["self", "manager"])
+    diff = pairs["self"] - pairs["manager"]
+    frame = pairs.assign(diff=diff, exact=np.isclose(diff, 0), within=diff.abs() <= 1 + 1e-9)
+    g = frame.groupby(by, observed=True, sort=True)
+    out = g.agg(n_pairs=("diff", "size"), mean_self=("self", "mean"),
+                mean_manager=("manager", "mean"), mean_diff=("diff", "mean"),
+                sd_diff=("diff", "std"), exact_agreement=("exact", "mean"),
+                within_one=("within", "mean"))
+    out["r"] = g[["self", "manager"]].apply(_pearson)
+    out = out.reset_index()
+    return suppress_small(out, n="n_pairs", min_n=min_n,
+                          values=["mean_self", "mean_manager", "mean_diff", "sd_diff",
+                                  "exact_agreement", "within_one", "r"])
+
+
+def _pearson(df: pd.DataFrame) -> float:
+    a, b = df["self"].to_numpy(float), df["manager"].to_numpy(float)
+    if len(a) < 3 or a.std() == 0 or b.std() == 0:
+        return float("nan")
+    return float(np.corrcoef(a, b)[0, 1])

@@ -1,0 +1,213 @@
+"""Gap to requirement: per person and capability, then per role and capability.
+
+gap = required level - current level (domain primer, 'Gap to requirement').
+The current level combines the rating sources present for a person with
+declared weights (default: self and manager count equally, peers too);
+each source's mean is kept beside it so that self and manager stay visible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ldkit._params import check_number, param_error
+from ldkit.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ldkit.capability import CapabilityModel, ScaleMapping
+    from ldkit.survey import SurveyData
+
+__all__ = [
+    "DEFAULT_RATER_WEIGHTS",
+    "combine_surveys",
+    "gap_table",
+    "person_gaps",
+    "unmatched_roles",
+]
+
+DEFAULT_RATER_WEIGHTS = {"self": 1.0, "manager": 1.0, "peer": 1.0}
+RATERS = ("self", "manager", "peer")
+
+
+def combine_surveys(*surveys: SurveyData) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Stack the ratings of several surveys (e.g. self and manager) and their people.
+
+    Returns
+    -------
+    ratings : DataFrame
+        The stacked ``responses`` tables.
+    people : DataFrame
+        One row per person_id with the attributes of the first survey that has the
+        person (the self survey first, if given first), e.g. role and region.
+    """
+    if not surveys:
+        raise param_error("surveys", "combine_surveys", "at least one SurveyData", surveys)
+    ratings = pd.concat([s.responses.astype({c: "string" for c in ("respondent_id", "person_id",
+                                                                     "item", "capability",
+                                                                     "dimension", "rater")})
+                         for s in surveys], ignore_index=True)
+    keep = [c for c in surveys[0].respondents.columns
+            if c not in ("respondent_id", "submitted_at", "duration_seconds", "source_row")]
+    people = pd.concat([s.respondents.reindex(columns=keep) for s in surveys],
+                       ignore_index=True)
+    people = people.dropna(subset=["person_id"]).drop_duplicates("person_id", keep="first")
+    return ratings, people.reset_index(drop=True)
+
+
+def _role_ids(people: pd.DataFrame, model: CapabilityModel) -> pd.Series:
+    """Map each person's role (id or display name, any case) to a model role id."""
+    lookup: dict[str, str] = {}
+    for r in model.roles:
+        lookup[r.id.casefold()] = r.id
+        lookup[r.name.casefold()] = r.id
+    return people["role"].astype("string").str.strip().str.casefold().map(lookup)
+
+
+def person_gaps(
+    ratings: pd.DataFrame,
+    people: pd.DataFrame,
+    model: CapabilityModel,
+    *,
+    rater_weights: Mapping[str, float] | None = None,
+    scale_map: ScaleMapping | None = None,
+) -> pd.DataFrame:
+    """Per person and required capability: current level by rater, combined level, gap.
+
+    Parameters
+    ----------
+    ratings : DataFrame
+        Tidy ratings (``SurveyData.responses``, or several stacked with
+        :func:`combine_surveys`): person_id, capability, dimension, rater, value.
+    people : DataFrame
+        One row per person_id with a ``role`` column (role id or display name).
+    model : CapabilityModel
+        Supplies each role's required level and weight per capability.
+    rater_weights : mapping, optional
+        Weight of each rating source in the combined current level
+        (default self 1, manager 1, peer 1). A source with weight 0 is shown but
+        not combined.
+    scale_map : ScaleMapping, optional
+        Converts survey values to the model's scale (e.g. a 1-5 survey onto a 1-4
+        model); by default values are taken to be on the model's scale.
+
+    Returns
+    -------
+    DataFrame
+        One row per person and capability their role requires: person_id, role,
+        capability, domain, required_level, weight, self, manager, peer (mean
+        proficiency rating of each source, NaN if none), importance (mean
+        importance rating, any source), current, gap (required - current),
+        below (current < required). People whose role is not in the model are
+        left out; :func:`unmatched_roles` lists them.
+
+    Notes
+    -----
+    current = sum_s w_s * level_s / sum_s w_s over the sources s present.
+    """
+    weights = dict(DEFAULT_RATER_WEIGHTS if rater_weights is None else rater_weights)
+    for name, w in weights.items():
+        if name not in RATERS:
+            raise param_error("rater_weights", "person_gaps", f"keyed by {RATERS}", name)
+        check_number(f"rater_weights['{name}']", w, func="person_gaps", low=0)
+    for col in ("person_id", "capability", "dimension", "rater", "value"):
+        if col not in ratings.columns:
+            raise InputError(f"the ratings table has no column '{col}'",
+                             hint="pass SurveyData.responses")
+    if "role" not in people.columns:
+        raise InputError("the people table has no column 'role'",
+                         hint="map a role attribute in the codebook: attributes: {role: ...}")
+
+    values = ratings["value"]
+    if scale_map is not None:
+        values = scale_map.convert(values.astype("float64"))
+    r = ratings.assign(value=values.to_numpy(dtype="float64"))
+    prof = r[r["dimension"] == "proficiency"]
+    by_rater = prof.pivot_table(index=["person_id", "capability"], columns="rater",
+                                values="value", aggfunc="mean", observed=True)
+    by_rater = by_rater.reindex(columns=list(RATERS))
+    imp = r[r["dimension"] == "importance"].groupby(
+        ["person_id", "capability"], observed=True)["value"].mean().rename("importance")
+
+    who = people[["person_id"]].assign(role=_role_ids(people, model)).dropna(subset=["role"])
+    req = model.requirements()[["role", "capability", "domain", "required_level", "weight"]]
+    frame = who.merge(req, on="role").join(by_rater, on=["person_id", "capability"]).join(
+        imp, on=["person_id", "capability"])
+
+    levels = frame[list(RATERS)].to_numpy(dtype="float64")
+    w = np.array([weights.get(s, 0.0) for s in RATERS])
+    present = ~np.isnan(levels)
+    wsum = (present * w).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        current = np.where(wsum > 0, np.nansum(levels * w, axis=1) / wsum, np.nan)
+    frame["current"] = current
+    frame["gap"] = frame["required_level"] - frame["current"]
+    frame["below"] = (frame["current"] < frame["required_level"]).where(
+        frame["current"].notna())
+    cols = ["person_id", "role", "capability", "domain", "required_level", "weight", *RATERS,
+            "importance", "current", "gap", "below"]
+    return frame[cols].sort_values(["role", "person_id", "capability"], kind="stable").reset_index(
+        drop=True)
+
+
+def unmatched_roles(people: pd.DataFrame, model: CapabilityModel) -> pd.DataFrame:
+    """People whose role is not a role of the model: role value and count."""
+    ids = _role_ids(people, model)
+    missing = people.loc[ids.isna(), "role"].astype("string").fillna("(blank)")
+    return missing.value_counts().rename_axis("role").reset_index(name="n")
+
+
+def gap_table(
+    gaps: pd.DataFrame,
+    *,
+    by: Sequence[str] = ("role", "capability"),
+    min_n: int = 5,
+) -> pd.DataFrame:
+    """Aggregate person gaps per group (default role x capability), with small cells hidden.
+
+    Columns: the ``by`` columns, n, required_level, weight, mean_self, n_self,
+    mean_manager, n_manager, mean_peer, n_peer, mean_current, mean_gap, share_below,
+    priority (mean_gap x weight), suppressed. A group of fewer than ``min_n``
+    people shows no value (suppressed = "n < min_n"); a rater source with fewer
+    than ``min_n`` raters in a group is blanked for that group.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> g = pd.DataFrame({"role": ["kam"] * 5, "capability": ["ap"] * 5,
+    ...                   "required_level": [4] * 5, "weight": [3.0] * 5,
+    ...                   "self": [3, 4, 2, 3, 3], "manager": [2, 4, 2, 3, float("nan")],
+    ...                   "peer": [float("nan")] * 5, "current": [2.5, 4, 2, 3, 3],
+    ...                   "gap": [1.5, 0, 2, 1, 1], "below": [True, False, True, True, True]})
+    >>> row = gap_table(g).iloc[0]
+    >>> int(row.n), float(row.mean_gap), float(row.share_below), float(row.mean_manager)
+    (5, 1.1, 0.8, nan)
+    """
+    from ldkit.needs.segments import suppress_small
+
+    check_number("min_n", min_n, func="gap_table", low=1, integer=True)
+    keys = list(by)
+    missing = [c for c in [*keys, "gap", "current"] if c not in gaps.columns]
+    if missing:
+        raise InputError(f"the gap table has no column '{missing[0]}'",
+                         hint="pass the result of person_gaps()")
+    g = gaps.groupby(keys, observed=True, sort=False)
+    out = g.agg(n=("current", "count"), required_level=("required_level", "first"),
+                weight=("weight", "first"))
+    for rater in RATERS:
+        out[f"mean_{rater}"] = g[rater].mean()
+        out[f"n_{rater}"] = g[rater].count()
+    out["mean_current"] = g["current"].mean()
+    out["mean_gap"] = g["gap"].mean()
+    out["share_below"] = g["below"].apply(lambda s: s.dropna().astype(bool).mean())
+    out["priority"] = out["mean_gap"] * out["weight"]
+    out = out.reset_index()
+    for rater in RATERS:  # a rater group below threshold is dropped whole, per group
+        small = out[f"n_{rater}"] < min_n
+        out.loc[small, f"mean_{rater}"] = np.nan
+    return suppress_small(out, n="n", min_n=min_n,
+                          values=[*[f"mean_{r}" for r in RATERS], "mean_current", "mean_gap",
+                                  "share_below", "priority"])
