@@ -1,0 +1,110 @@
+"""Gap to requirement per person, then per role and capability (hand-computed numbers)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ldkit.capability import CapabilityModel, ScaleMapping
+from ldkit.errors import InputError, ParameterError
+from ldkit.needs import gap_table, person_gaps, unmatched_roles
+
+
+@pytest.fixture
+def model() -> CapabilityModel:
+    b = CapabilityModel.builder("m")
+    b.domain("d", "D")
+    for cap in ("ap", "co"):
+        b.capability(cap, cap.upper(), domain="d", indicators={i: "x" for i in range(1, 5)})
+    b.role("kam", "Key Account Manager", requires={"ap": (4, 3), "co": (3, 2)})
+    b.role("rep", "Sales Representative", requires={"ap": (2, 1)})
+    return b.build()
+
+
+def ratings(rows):
+    return pd.DataFrame(rows, columns=["person_id", "capability", "dimension", "rater", "value"])
+
+
+def test_person_gaps_combines_raters(model):
+    r = ratings([
+        ("p1", "ap", "proficiency", "self", 3), ("p1", "ap", "proficiency", "manager", 2),
+        ("p1", "ap", "importance", "self", 5), ("p1", "co", "proficiency", "self", 3),
+        ("p2", "ap", "proficiency", "manager", 3),
+    ])
+    people = pd.DataFrame({"person_id": ["p1", "p2"], "role": ["Key Account Manager", "rep"]})
+    g = person_gaps(r, people, model).set_index(["person_id", "capability"])
+    p1 = g.loc[("p1", "ap")]
+    # current = (3 + 2) / 2 = 2.5; gap = 4 - 2.5 = 1.5
+    assert (p1.role, p1.required_level, p1.weight, p1.current, p1.gap, p1.below) == (
+        "kam", 4, 3.0, 2.5, 1.5, True)
+    assert (p1.self, p1.manager, p1.importance) == (3, 2, 5)
+    assert np.isnan(p1.peer)
+    co = g.loc[("p1", "co")]
+    assert (co.current, co.gap, co.below) == (3, 0, False)
+    p2 = g.loc[("p2", "ap")]  # role given by id; only the manager rated
+    assert (p2.role, p2.current, p2.gap, p2.below) == ("rep", 3, -1, False)
+
+
+def test_rater_weights(model):
+    r = ratings([("p1", "ap", "proficiency", "self", 4), ("p1", "ap", "proficiency", "manager", 1)])
+    people = pd.DataFrame({"person_id": ["p1"], "role": ["kam"]})
+    g = person_gaps(r, people, model, rater_weights={"self": 1, "manager": 2})
+    assert g.loc[g.capability == "ap", "current"].item() == 2.0  # (4 + 2*1) / 3
+    g = person_gaps(r, people, model, rater_weights={"self": 0, "manager": 1})
+    assert g.loc[g.capability == "ap", "current"].item() == 1.0
+
+
+def test_scale_map_puts_a_five_point_survey_on_the_model_scale(model):
+    r = ratings([("p1", "ap", "proficiency", "self", 5)])
+    people = pd.DataFrame({"person_id": ["p1"], "role": ["kam"]})
+    g = person_gaps(r, people, model, scale_map=ScaleMapping.linear((1, 5), (1, 4)))
+    assert g.loc[g.capability == "ap", "current"].item() == 4.0
+
+
+def test_unmatched_roles(model):
+    people = pd.DataFrame({"person_id": ["a", "b", "c"], "role": ["CEO", "kam", None]})
+    table = unmatched_roles(people, model)
+    assert dict(zip(table.role, table.n, strict=True)) == {"CEO": 1, "(blank)": 1}
+
+
+def test_bad_input(model):
+    people = pd.DataFrame({"person_id": ["p1"], "role": ["kam"]})
+    with pytest.raises(InputError, match="no column 'capability'"):
+        person_gaps(pd.DataFrame({"person_id": []}), people, model)
+    with pytest.raises(InputError, match="no column 'role'"):
+        person_gaps(ratings([]), people.drop(columns="role"), model)
+    with pytest.raises(ParameterError, match="rater_weights"):
+        person_gaps(ratings([]), people, model, rater_weights={"boss": 1})
+    with pytest.raises(ParameterError, match="must be a number in"):
+        person_gaps(ratings([]), people, model, rater_weights={"self": -1})
+
+
+def test_gap_table_suppresses_small_groups(model):
+    rows = []
+    for i in range(6):  # six KAMs, all rated by self; three by managers
+        rows.append((f"k{i}", "ap", "proficiency", "self", 2 + i % 2))
+        if i < 3:
+            rows.append((f"k{i}", "ap", "proficiency", "manager", 2))
+    for i in range(3):  # three reps: below the minimum group size
+        rows.append((f"r{i}", "ap", "proficiency", "self", 1))
+    people = pd.DataFrame({"person_id": [f"k{i}" for i in range(6)] + [f"r{i}" for i in range(3)],
+                           "role": ["kam"] * 6 + ["rep"] * 3})
+    g = person_gaps(ratings(rows), people, model)
+    t = gap_table(g, min_n=5).set_index(["role", "capability"])
+    kam = t.loc[("kam", "ap")]
+    # currents: k0 (2+2)/2=2, k1 (3+2)/2=2.5, k2 2, k3 3, k4 2, k5 3 -> mean 14.5/6
+    assert kam.n == 6
+    assert kam.mean_current == pytest.approx(14.5 / 6)
+    assert kam.mean_gap == pytest.approx(4 - 14.5 / 6)
+    assert kam.share_below == 1.0
+    assert kam.priority == pytest.approx((4 - 14.5 / 6) * 3)
+    assert kam.mean_self == pytest.approx(2.5)
+    assert np.isnan(kam.mean_manager) and kam.n_manager == 3  # rater group below threshold
+    assert kam.suppressed == ""
+    rep = t.loc[("rep", "ap")]
+    assert rep.n == 3 and rep.suppressed == "n < 5"
+    assert np.isnan(rep.mean_gap) and np.isnan(rep.mean_self)
+    assert rep.required_level == 2  # the model's requirement is not survey data
+    # co: no rating at all for anyone -> n = 0, suppressed
+    assert t.loc[("kam", "co")].n == 0
