@@ -172,3 +172,49 @@ def test_cli_import_stays_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_survey_check_prints_counts_and_exclusions(capsys, monkeypatch):
+    monkeypatch.setenv("LDKIT_SECRET", "cli-test")
+    code, out, _ = run(capsys, "survey", "check", str(DATA / "qualtrics_self.csv"),
+                       "--codebook", str(DATA / "codebook_self.yaml"))
+    assert code == 0
+    assert out.splitlines()[0].endswith("qualtrics layout, utf-8; 7 rows read, 2 kept, "
+                                        "5 excluded")
+    for reason in ("survey preview", "partial response", "duplicate", "missing role",
+                   "unmapped answer"):
+        assert reason in out
+    assert "ana@" not in out and "Ana" not in out
+
+
+def test_survey_score_writes_tables(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("LDKIT_SECRET", "cli-test")
+    model = tmp_path / "model.yaml"
+    from ldkit.capability import starter
+
+    starter("pharma-commercial").to_yaml(model)
+    code, out, err = run(capsys, "survey", "score", str(DATA / "qualtrics_self.csv"),
+                         "--codebook", str(DATA / "codebook_self.yaml"), "--model", str(model),
+                         "--out", str(tmp_path / "out"), "--min-n", "1")
+    assert code == 0, err
+    names = {Path(line).name for line in out.splitlines()}
+    assert {"gaps.csv", "person_gaps.csv", "counts.csv", "needs-analysis.xlsx"} <= names
+    import pandas as pd
+
+    gaps = pd.read_csv(tmp_path / "out" / "gaps.csv")
+    kam = gaps[(gaps.role == "key_account_manager") & (gaps.capability == "account_planning")]
+    assert kam[["n", "mean_self", "required_level"]].iloc[0].tolist() == [1, 3.0, 4]
+    sheets = openpyxl.load_workbook(tmp_path / "out" / "needs-analysis.xlsx").sheetnames
+    assert "person_gaps" not in sheets and "gaps" in sheets
+
+
+def test_survey_errors_are_one_line(capsys, tmp_path):
+    bad = tmp_path / "export.csv"
+    bad.write_text("a,b\n1,2\n")
+    code, _, err = run(capsys, "survey", "check", str(bad), "--codebook",
+                       str(DATA / "codebook_self.yaml"))
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith(f"error: {bad}: is of an unknown layout")

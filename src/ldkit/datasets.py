@@ -31,7 +31,7 @@ Layouts and their column names
     and the embedded data ``EmployeeEmail``, ``EmployeeRole`` last. Status is
     ``IP Address`` or ``Survey Preview``, Finished ``True``/``False``,
     answers are labels.
-``qualtrics_legacy`` (``.csv``, UTF-16 with BOM, comma-separated)
+``qualtrics_legacy`` (``.csv``, UTF-16 with BOM, native byte order, comma-separated)
     Two header rows: ``V1``..``V10`` (ResponseID, ResponseSet, Name,
     ExternalDataReference, EmailAddress, IPAddress, Status, StartDate,
     EndDate, Finished) then ``Q_role``, ``Q_region``, ``Q_bu``, ``Q_tenure``,
@@ -66,6 +66,9 @@ Layouts and their column names
     item named by the item id, comment. Manager: respondent_id,
     manager_email, employee_email, role, submitted_at, duration_seconds,
     items. Ratings are numeric codes.
+
+XLSX exports have one sheet, ``Sheet1``, streamed (openpyxl write-only) so
+100,000 rows fit in memory. Rows of every export are ordered by end time.
 
 Item ids are ``<capability>_prof_self``, ``<capability>_imp_self`` and
 ``<capability>_prof_mgr``; scales ``proficiency<k>`` (the model's scale
@@ -672,17 +675,16 @@ def _build_surveys(pop: Population, true: np.ndarray, imp: np.ndarray, *, seed: 
     parts_self, parts_mgr = [self_clean], [mgr_clean]
     counts = {k: 0 for k in EXCLUSION_REASONS}
     if anomalies:
-        rng = np.random.default_rng(np.random.SeedSequence([seed, 2]))
         qualtrics = layout in ("qualtrics", "qualtrics_legacy")
         counts["survey preview"] = 2 if qualtrics else 0
-        counts["partial response"] = max(1, round(0.03 * n)) if qualtrics else 0
+        counts["partial response"] = _partial_count(n) if qualtrics else 0
         counts["duplicate respondent"] = min(n, max(1, round(0.02 * n)))
         counts["unmapped answer"] = 2
         counts["missing role"] = 2
         taken = set(key.tolist()) | set(pop.managers["manager_key"].tolist())
         for survey, clean, highs, parts in (("self", self_clean, highs_self, parts_self),
                                              ("mgr", mgr_clean, highs_mgr, parts_mgr)):
-            parts.extend(_anomalies(rng, survey, clean, highs, counts, taken, model, typo,
+            parts.extend(_anomalies(seed, survey, clean, highs, counts, taken, model, typo,
                                     qualtrics=qualtrics))
     self_resp = _Responses.concat(parts_self)
     mgr_resp = _Responses.concat(parts_mgr)
@@ -695,16 +697,25 @@ def _build_surveys(pop: Population, true: np.ndarray, imp: np.ndarray, *, seed: 
     return self_resp, mgr_resp, expected
 
 
-def _anomalies(rng: np.random.Generator, survey: str, clean: _Responses, highs: np.ndarray,
+def _anomalies(seed: int, survey: str, clean: _Responses, highs: np.ndarray,
                counts: Mapping[str, int], taken: set[str], model: CapabilityModel, typo: str,
                *, qualtrics: bool) -> list[_Responses]:
-    """Extra rows a reader must exclude; each row carries one anomaly only."""
+    """Extra rows a reader must exclude; each row carries one anomaly only.
+
+    Each kind of anomaly draws from its own random stream, and the extra people
+    are drawn whatever the layout, so the rows common to all layouts are the
+    same in every layout.
+    """
     n, n_items = clean.codes.shape
     c_prof = n_items if survey == "mgr" else n_items // 2
-    parts: list[_Responses] = []
+    number = 0 if survey == "self" else 1
 
-    def rows(kind: str, idx: np.ndarray, people: dict[str, np.ndarray] | None,
-             codes: np.ndarray, end: np.ndarray, **over: Any) -> _Responses:
+    def stream(kind: int) -> np.random.Generator:
+        return np.random.default_rng(np.random.SeedSequence([seed, 2, number, kind]))
+
+    def rows(rng: np.random.Generator, kind: str, idx: np.ndarray,
+             people: dict[str, np.ndarray] | None, codes: np.ndarray, end: np.ndarray,
+             **over: Any) -> _Responses:
         k = idx.size
         if survey == "self":
             src = people or {"email": clean.person[idx], "first": clean.first[idx],
@@ -727,55 +738,65 @@ def _anomalies(rng: np.random.Generator, survey: str, clean: _Responses, highs: 
         base.update(over)
         return _Responses(**base)
 
-    def pick(k: int) -> np.ndarray:
-        return rng.integers(0, n, k)
+    # People outside the population: partial (Qualtrics), unmapped and role-less rows.
+    n_partial = _partial_count(n)
+    extra = _extra_people(stream(0), n_partial + 4, taken, model)
+    taken.update(extra["email"].tolist())
 
+    def people(lo: int, hi: int) -> dict[str, np.ndarray]:
+        return {k: v[lo:hi].copy() for k, v in extra.items()}
+
+    parts: list[_Responses] = []
     if qualtrics:  # previews: tests before launch, no recipient
-        idx = pick(counts["survey preview"])
-        k = idx.size
+        rng = stream(1)
+        k = counts["survey preview"]
+        idx = rng.integers(0, n, k)
         parts.append(rows(
-            "survey preview", idx, None, rng.integers(1, highs + 1, (k, n_items)),
+            rng, "survey preview", idx, None, rng.integers(1, highs + 1, (k, n_items)),
             _WINDOW_START - rng.integers(3600, 3 * 86400, k).astype("timedelta64[s]"),
             person=_obj("", k), email=_obj("", k), first=_obj("", k), last=_obj("", k),
             duration=rng.integers(20, 200, k)))
         # partial responses: people who started and left; later questions unanswered
-        k = counts["partial response"]
-        idx = pick(k)
-        people = _extra_people(rng, k, taken, model)
-        taken.update(people["email"].tolist())
-        answered = rng.integers(0, n_items, k)
+        rng = stream(2)
+        idx = rng.integers(0, n, n_partial)
+        answered = rng.integers(0, n_items, n_partial)
         codes = np.where(np.arange(n_items)[None, :] < answered[:, None],
                          _perturb(rng, clean.codes[idx], highs), 0)
         n_attr = 4 if survey == "self" else 0
         progress = (100 * (n_attr + answered) // (n_attr + n_items + 1)).astype(np.int64)
-        parts.append(rows("partial response", idx, people, codes, _end_times(rng, k),
-                          progress=progress))
+        parts.append(rows(rng, "partial response", idx, people(0, n_partial), codes,
+                          _end_times(rng, n_partial), progress=progress))
     # duplicates: an earlier, different response of an existing respondent
+    rng = stream(3)
     k = counts["duplicate respondent"]
     idx = rng.choice(n, k, replace=False)
     later = clean.end[idx]
     span = (later - _WINDOW_START).astype(np.int64)
     earlier = later - np.maximum(600, (span * rng.uniform(0.1, 0.9, k)).astype(np.int64)
                                  ).astype("timedelta64[s]")
-    parts.append(rows("duplicate respondent", idx, None,
+    parts.append(rows(rng, "duplicate respondent", idx, None,
                       _perturb(rng, clean.codes[idx], highs), earlier))
     # unmapped answers: a label typo in one row, an out-of-range '7' in another
-    idx = pick(2)
-    people = _extra_people(rng, 2, taken, model)
-    taken.update(people["email"].tolist())
+    rng = stream(4)
+    idx = rng.integers(0, n, 2)
     bad_col = np.array([rng.integers(0, c_prof),
                         rng.integers(c_prof, n_items) if survey == "self"
                         else rng.integers(0, c_prof)])
-    parts.append(rows("unmapped answer", idx, people, _perturb(rng, clean.codes[idx], highs),
-                      _end_times(rng, 2), bad_col=bad_col, bad_text=_obj([typo, "7"])))
+    parts.append(rows(rng, "unmapped answer", idx, people(n_partial, n_partial + 2),
+                      _perturb(rng, clean.codes[idx], highs), _end_times(rng, 2),
+                      bad_col=bad_col, bad_text=_obj([typo, "7"])))
     # missing role: the role answer left blank
-    idx = pick(2)
-    people = _extra_people(rng, 2, taken, model)
-    taken.update(people["email"].tolist())
-    people["role"] = _obj("", 2)
-    parts.append(rows("missing role", idx, people, _perturb(rng, clean.codes[idx], highs),
-                      _end_times(rng, 2)))
+    rng = stream(5)
+    idx = rng.integers(0, n, 2)
+    blank_role = people(n_partial + 2, n_partial + 4)
+    blank_role["role"] = _obj("", 2)
+    parts.append(rows(rng, "missing role", idx, blank_role,
+                      _perturb(rng, clean.codes[idx], highs), _end_times(rng, 2)))
     return parts
+
+
+def _partial_count(n: int) -> int:
+    return max(1, round(0.03 * n))
 
 
 # -- rendering --------------------------------------------------------------------------------
@@ -843,7 +864,10 @@ def _answers(resp: _Responses, items: list[_ItemMeta], model: CapabilityModel, m
 
 
 def _ts_space(t: np.ndarray) -> np.ndarray:
-    return np.char.replace(np.datetime_as_string(t, unit="s"), "T", " ").astype(object)
+    """``YYYY-MM-DD hh:mm:ss``."""
+    chars = _iso_chars(t)
+    chars[:, 10] = " "
+    return _join_chars(chars)
 
 
 def _ts_iso(t: np.ndarray) -> np.ndarray:
@@ -851,7 +875,28 @@ def _ts_iso(t: np.ndarray) -> np.ndarray:
 
 
 def _ts_surveymonkey(t: np.ndarray) -> np.ndarray:
-    return pd.DatetimeIndex(t).strftime("%m/%d/%Y %I:%M:%S %p").to_numpy(object)
+    """``MM/DD/YYYY hh:mm:ss AM`` (vectorized; strftime with %p is slow)."""
+    iso = _iso_chars(t)
+    hour = (t.astype("datetime64[h]") - t.astype("datetime64[D]")).astype(np.int64)
+    h12 = np.array([f"{h:02d}" for h in range(1, 13)])[(hour + 11) % 12]
+    hh = h12.astype("<U2").view("<U1").reshape(-1, 2)
+    ampm = np.where(hour < 12, "AM", "PM").astype("<U2").view("<U1").reshape(-1, 2)
+    n = t.size
+    slash, space = np.full((n, 1), "/"), np.full((n, 1), " ")
+    chars = np.hstack([iso[:, 5:7], slash, iso[:, 8:10], slash, iso[:, 0:4], space, hh,
+                       iso[:, 13:19], space, ampm])
+    return _join_chars(chars)
+
+
+def _iso_chars(t: np.ndarray) -> np.ndarray:
+    """n x 19 array of the characters of ``YYYY-MM-DDThh:mm:ss``."""
+    iso = np.datetime_as_string(t.astype("datetime64[s]"), unit="s").astype("<U19")
+    return np.ascontiguousarray(iso).view("<U1").reshape(-1, 19).copy()
+
+
+def _join_chars(chars: np.ndarray) -> np.ndarray:
+    width = chars.shape[1]
+    return np.ascontiguousarray(chars).view(f"<U{width}").ravel().astype(object)
 
 
 def _ts_cells(t: np.ndarray) -> np.ndarray:
@@ -1156,14 +1201,24 @@ def _render(layout: str, resp: _Responses, items: list[_ItemMeta], model: Capabi
 # -- writing ----------------------------------------------------------------------------------
 
 
+def _csv_quoted(column: np.ndarray) -> list[str]:
+    """A column of strings quoted as the csv module's QUOTE_MINIMAL does (fast path)."""
+    values = column.tolist()
+    joined = "\x00".join(values)
+    if not any(ch in joined for ch in ',"\r\n'):
+        return values
+    return ['"' + v.replace('"', '""') + '"' if any(ch in v for ch in ',"\r\n') else v
+            for v in values]
+
+
 def _write_csv(path: Path, table: _Table, encoding: str) -> Path:
     from ldkit.io import atomic_path
 
-    frame = pd.DataFrame({i: col for i, col in enumerate(table.columns)})
     try:
         with atomic_path(path) as tmp, open(tmp, "w", encoding=encoding, newline="") as fh:
             csv.writer(fh, lineterminator="\r\n").writerows(table.header_rows)
-            frame.to_csv(fh, header=False, index=False, lineterminator="\r\n")
+            columns = [_csv_quoted(c) for c in table.columns]
+            fh.writelines(",".join(row) + "\r\n" for row in zip(*columns, strict=True))
     except UnicodeEncodeError as exc:
         raise param_error("encoding", _FUNC, "an encoding that can represent the survey text",
                           f"{encoding} ({exc.reason}: {exc.object[exc.start:exc.end]!r})"
@@ -1173,11 +1228,17 @@ def _write_csv(path: Path, table: _Table, encoding: str) -> Path:
 
 def _write_xlsx(path: Path, table: _Table, sheet: str) -> Path:
     import openpyxl
+    from openpyxl.utils import get_column_letter
 
     from ldkit.io import atomic_path
 
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet(sheet)
+    # A streamed sheet has no size record unless the writer is told it; without one,
+    # read-only readers drop trailing empty cells and rows come out ragged.
+    n_rows = len(table.header_rows) + (table.columns[0].size if table.columns else 0)
+    ref = f"A1:{get_column_letter(max(1, len(table.columns)))}{max(1, n_rows)}"
+    ws.calculate_dimension = lambda: ref
     for row in table.header_rows:
         ws.append(row)
     for row in zip(*(c.tolist() for c in table.columns), strict=True):
@@ -1190,7 +1251,7 @@ def _write_xlsx(path: Path, table: _Table, sheet: str) -> Path:
 def _check_capabilities(capabilities: Any, model: CapabilityModel) -> list[str]:
     if capabilities is None:
         return list(model.capability_ids)
-    if isinstance(capabilities, str) or not isinstance(capabilities, Sequence | set | tuple):
+    if not isinstance(capabilities, list | tuple):
         raise param_error("capabilities", _FUNC, "a list of capability ids or None",
                           capabilities)
     caps = list(capabilities)

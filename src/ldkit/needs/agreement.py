@@ -54,7 +54,7 @@ def self_vs_manager(gaps: pd.DataFrame, *, by: str = "capability", min_n: int = 
                 mean_manager=("manager", "mean"), mean_diff=("diff", "mean"),
                 sd_diff=("diff", "std"), exact_agreement=("exact", "mean"),
                 within_one=("within", "mean"))
-    out["r"] = g[["self", "manager"]].apply(_pearson)
+    out["r"] = pd.Series({key: _pearson(sub) for key, sub in g}, dtype="float64")
     out = out.reset_index()
     return suppress_small(out, n="n_pairs", min_n=min_n,
                           values=["mean_self", "mean_manager", "mean_diff", "sd_diff",
