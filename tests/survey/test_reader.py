@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import textwrap
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -14,18 +14,8 @@ from ldkit.survey import EXCLUSION_REASONS, pseudonymize, read_survey
 
 SECRET = "test-secret"
 
-QUALTRICS = textwrap.dedent("""\
-    StartDate,EndDate,Status,Progress,Duration (in seconds),Finished,RecordedDate,ResponseId,RecipientEmail,RecipientFirstName,Q_role,Q_region,QID3_1,QID3_2,QID4_1
-    Start Date,End Date,Response Type,Progress,Duration (in seconds),Finished,Recorded Date,Response ID,Recipient Email,Recipient First Name,What is your role?,Region,How proficient are you - Account planning,How proficient are you - Compliance,How important - Account planning
-    "{""ImportId"":""startDate""}","{""ImportId"":""endDate""}","{""ImportId"":""status""}","{""ImportId"":""progress""}","{""ImportId"":""duration""}","{""ImportId"":""finished""}","{""ImportId"":""recordedDate""}","{""ImportId"":""_recordId""}","{""ImportId"":""recipientEmail""}","{""ImportId"":""recipientFirstName""}","{""ImportId"":""QID2""}","{""ImportId"":""QID5""}","{""ImportId"":""QID3_1""}","{""ImportId"":""QID3_2""}","{""ImportId"":""QID4_1""}"
-    2026-01-05 10:00:00,2026-01-05 10:10:00,IP Address,100,600,True,2026-01-05 10:10:01,R_1,ana@x.example,Ana,Key Account Manager,EMEA,Advanced,Expert,Very important
-    2026-01-05 10:00:00,2026-01-05 10:10:00,Survey Preview,100,600,True,2026-01-05 10:10:01,R_2,,,Key Account Manager,EMEA,Advanced,Expert,Very important
-    2026-01-05 10:00:00,2026-01-05 10:10:00,IP Address,50,600,False,2026-01-05 10:10:01,R_3,bo@x.example,Bo,Sales Representative,EMEA,Advanced,,
-    2026-01-04 09:00:00,2026-01-04 09:10:00,IP Address,100,600,True,2026-01-04 09:10:01,R_4,ANA@x.example,Ana,Key Account Manager,EMEA,Intermediate,Expert,Very important
-    2026-01-05 10:00:00,2026-01-05 10:10:00,IP Address,100,30,True,2026-01-05 10:10:01,R_5,cy@x.example,Cy,,EMEA,Advanced,Expert,Very important
-    2026-01-05 10:00:00,2026-01-05 10:10:00,IP Address,100,600,True,2026-01-05 10:10:01,R_6,di@x.example,Di,Sales Representative,APAC,Advnced,Expert,Very important
-    2026-01-05 10:00:00,2026-01-05 10:10:00,IP Address,100,600,True,2026-01-05 10:10:01,R_7,ed@x.example,José,Sales Representative,APAC,2,4,3
-    """)
+DATA = Path(__file__).parents[1] / "data"
+QUALTRICS = (DATA / "qualtrics_self.csv").read_text(encoding="utf-8")
 
 CODEBOOK = {
     "respondent": {"id": "ResponseId", "identifiers": ["RecipientEmail", "RecipientFirstName"],
@@ -121,13 +111,7 @@ def test_encodings(tmp_path, codebook, encoding):
     assert data.encoding in {"utf-8", "utf-8-sig", "utf-16", "cp1252"}
 
 
-LEGACY = textwrap.dedent("""\
-    V1,V2,V3,V4,V5,V6,V7,V8,V9,V10,Q2,Q5,Q3_1,Q3_2,Q4_1
-    ResponseID,ResponseSet,Name,ExternalDataReference,EmailAddress,IPAddress,Status,StartDate,EndDate,Finished,What is your role?,Region,How proficient are you - Account planning,How proficient are you - Compliance,How important - Account planning
-    R_1,Default,"Ana",,ana@x.example,1.1.1.1,0,2026-01-05 10:00:00,2026-01-05 10:10:00,1,Key Account Manager,EMEA,3,4,4
-    R_2,Default,,,,,1,2026-01-05 10:00:00,2026-01-05 10:10:00,1,Key Account Manager,EMEA,3,4,4
-    R_7,Default,"José",,ed@x.example,1.1.1.2,0,2026-01-05 10:00:00,2026-01-05 10:10:00,1,Sales Representative,APAC,2,4,3
-    """)
+LEGACY = (DATA / "qualtrics_legacy_self.csv").read_text(encoding="utf-8")
 
 
 def test_legacy_two_row_layout(tmp_path):
@@ -144,12 +128,7 @@ def test_legacy_two_row_layout(tmp_path):
     assert sorted(data.responses["value"].tolist()) == [2, 3, 3, 4, 4, 4]
 
 
-SURVEYMONKEY = textwrap.dedent("""\
-    Respondent ID,Collector ID,Start Date,End Date,IP Address,Email Address,First Name,Last Name,Custom Data 1,What is your role?,How proficient are you?,,How important is it?
-    ,,,,,,,,,Response,Account planning,Compliance,Account planning
-    1001,50,01/05/2026 10:00:00 AM,01/05/2026 10:10:00 AM,1.1.1.1,ana@x.example,Ana,A,,Key Account Manager,Advanced,Expert,Very important
-    1002,50,01/05/2026 10:00:00 AM,01/05/2026 10:10:00 AM,1.1.1.2,ed@x.example,José,E,,Sales Representative,Intermediate,Expert,Moderately important
-    """)
+SURVEYMONKEY = (DATA / "surveymonkey_self.csv").read_text(encoding="utf-8")
 
 
 def test_surveymonkey_question_text_continues_across_subcolumns(tmp_path):
