@@ -11,7 +11,11 @@ MODULES = [
     "ldkit.capability.model", "ldkit.capability.validate", "ldkit.capability.io_yaml",
     "ldkit.capability.io_excel", "ldkit.capability.io_moodle", "ldkit.capability.views",
     "ldkit.capability.scales", "ldkit.capability.library", "ldkit.capability.plot",
-    "ldkit.capability.build", "ldkit.capability.files",
+    "ldkit.capability.build", "ldkit.capability.files", "ldkit.codebook", "ldkit.datasets",
+    "ldkit.survey", "ldkit.survey.layouts", "ldkit.survey.reader", "ldkit.survey.pseudonym",
+    "ldkit.survey.quality", "ldkit.needs", "ldkit.needs.gaps", "ldkit.needs.segments",
+    "ldkit.needs.agreement", "ldkit.needs.borich", "ldkit.needs.reliability",
+    "ldkit.needs.scoring", "ldkit.needs.plots", "ldkit._notebooks",
 ]
 
 

@@ -3,6 +3,10 @@
 Modules (import them by name; nothing heavy is imported by ``import ldkit``)::
 
     ldkit.capability   capability models: scales, domains, capabilities, roles
+    ldkit.codebook     what each column of a survey export means
+    ldkit.survey       read survey exports as they come (Qualtrics, SurveyMonkey, Forms)
+    ldkit.needs        gaps, self vs manager, Borich, Cronbach's alpha, segments
+    ldkit.datasets     synthetic survey exports of a fictional client (tests, demos)
     ldkit.errors       the exception tree (LdkitError and its subclasses)
     ldkit.io           atomic writes and input-file checks shared by readers and writers
 
@@ -39,6 +43,8 @@ __all__ = [
     "ValidationError",
     "__version__",
     "read_model",
+    "read_survey",
+    "score_needs",
     "starter",
     "starters",
 ]
@@ -48,6 +54,8 @@ _LAZY = {
     "read_model": "ldkit.capability",
     "starter": "ldkit.capability",
     "starters": "ldkit.capability",
+    "read_survey": "ldkit.survey",
+    "score_needs": "ldkit.needs",
 }
 
 

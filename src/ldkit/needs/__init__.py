@@ -1,8 +1,22 @@
 """Needs analysis scoring: gaps to requirement, self vs manager, Borich, reliability, segments.
 
-Pure functions over the tables of :func:`ldkit.survey.read_survey`; none touches files.
+Pure functions over the tables of :func:`ldkit.survey.read_survey`; none touches files
+(except :func:`write_needs_tables`, the writer at the edge).
+
+Public API::
+
+    score_needs(surveys, model, *, min_n=5) -> NeedsResult     every table in one call
+    combine_surveys, person_gaps, gap_table, unmatched_roles   gap to requirement
+    self_vs_manager                                            difference and agreement
+    borich, locus_for_focus                                    Borich MWDS and quadrants
+    cronbach_alpha                                             reliability (Feldt CI)
+    segment_table, suppress_small                              minimum group size
+    plot_gap_heatmap, plot_locus_for_focus, plot_self_vs_manager, plot_rating_distributions
+    write_needs_tables                                         CSV + Excel workbook
 """
 
+from ldkit.needs.agreement import self_vs_manager
+from ldkit.needs.borich import borich, locus_for_focus
 from ldkit.needs.gaps import (
     DEFAULT_RATER_WEIGHTS,
     combine_surveys,
@@ -10,15 +24,35 @@ from ldkit.needs.gaps import (
     person_gaps,
     unmatched_roles,
 )
+from ldkit.needs.plots import (
+    plot_gap_heatmap,
+    plot_locus_for_focus,
+    plot_rating_distributions,
+    plot_self_vs_manager,
+)
+from ldkit.needs.reliability import AlphaResult, cronbach_alpha
+from ldkit.needs.scoring import NeedsResult, score_needs, write_needs_tables
 from ldkit.needs.segments import TOTAL, segment_table, suppress_small
 
 __all__ = [
     "DEFAULT_RATER_WEIGHTS",
     "TOTAL",
+    "AlphaResult",
+    "NeedsResult",
+    "borich",
     "combine_surveys",
+    "cronbach_alpha",
     "gap_table",
+    "locus_for_focus",
     "person_gaps",
+    "plot_gap_heatmap",
+    "plot_locus_for_focus",
+    "plot_rating_distributions",
+    "plot_self_vs_manager",
+    "score_needs",
     "segment_table",
+    "self_vs_manager",
     "suppress_small",
     "unmatched_roles",
+    "write_needs_tables",
 ]

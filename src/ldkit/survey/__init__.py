@@ -12,6 +12,7 @@ Public API::
 
 from ldkit.survey.layouts import LAYOUTS, detect_encoding
 from ldkit.survey.pseudonym import pseudonymize
+from ldkit.survey.quality import quality_flags, quality_report
 from ldkit.survey.reader import EXCLUSION_REASONS, SurveyData, read_survey
 
 __all__ = [
@@ -20,5 +21,7 @@ __all__ = [
     "SurveyData",
     "detect_encoding",
     "pseudonymize",
+    "quality_flags",
+    "quality_report",
     "read_survey",
 ]

@@ -68,13 +68,17 @@ def pseudonymize(values: pd.Series, secret: bytes, *, prefix: str = "p") -> pd.S
     >>> ids[0] == ids[1], pd.isna(ids[2]), len(ids[0])
     (True, True, 17)
     """
+    import numpy as np
     import pandas as pd
 
-    codes, uniques = pd.factorize(values.astype("string").str.strip().str.casefold())
-    hashed = [
-        prefix + hmac.new(secret, u.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
-        if u else None
-        for u in uniques
-    ]
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    cache: dict[str, str | None] = {}
+    hashed = []
+    for u in np.asarray(uniques, dtype=object):  # distinct values; normalized ones share a hash
+        key = str(u).strip().casefold()
+        if key not in cache:
+            cache[key] = (prefix + hmac.new(secret, key.encode("utf-8"),
+                                            hashlib.sha256).hexdigest()[:16]) if key else None
+        hashed.append(cache[key])
     lookup = pd.array([*hashed, None], dtype="string")
     return pd.Series(lookup[codes], index=values.index, name=values.name)

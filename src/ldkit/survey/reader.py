@@ -96,8 +96,17 @@ class SurveyData:
         return table[order]
 
 
-def _truthy(series: pd.Series) -> pd.Series:
-    return ~series.str.strip().str.casefold().isin(FALSE_VALUES)
+def clean_text(col: pd.Series, *, fold: bool = False) -> np.ndarray:
+    """Trimmed (and case-folded) text of a column as an object array; missing -> "".
+
+    Works on the distinct values only (a survey column has few), so it stays fast on
+    100,000-row exports where a per-cell ``.str.strip()`` would not.
+    """
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    cleaned = [str(u).strip() for u in np.asarray(uniques, dtype=object)]
+    if fold:
+        cleaned = [u.casefold() for u in cleaned]
+    return np.array([*cleaned, ""], dtype=object)[codes]
 
 
 def _resolve_columns(raw: RawExport, cb: Codebook) -> dict[str, str]:
@@ -154,8 +163,9 @@ def _scale_lookup(cb: Codebook, scale: str) -> tuple[dict[str, float], float, fl
 
 def _map_answers(col: pd.Series, lookup: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
     """Values (NaN for blank) and a mask of non-blank answers that map to nothing."""
-    codes, uniques = pd.factorize(col.str.strip().str.casefold(), use_na_sentinel=True)
-    mapped = np.array([lookup.get(u, np.inf) if u != "" else np.nan for u in uniques] + [np.nan],
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    texts = (str(u).strip().casefold() for u in np.asarray(uniques, dtype=object))
+    mapped = np.array([lookup.get(u, np.inf) if u != "" else np.nan for u in texts] + [np.nan],
                       dtype="float64")
     values = mapped[codes]
     bad = np.isinf(values)
@@ -224,19 +234,19 @@ def read_survey(
             detail[new] = text
 
     if raw.status:
-        status = frame[raw.status].str.strip()
-        exclude(status.isin(raw.preview_values).to_numpy(), "survey preview",
+        status = clean_text(frame[raw.status])
+        exclude(np.isin(status, raw.preview_values), "survey preview",
                 f"{raw.status} = preview")
     if raw.finished and not keep_partial:
-        unfinished = ~_truthy(frame[raw.finished]).to_numpy()
-        exclude(unfinished & (frame[raw.finished].str.strip() != "").to_numpy(),
+        finished = clean_text(frame[raw.finished], fold=True)
+        exclude(np.isin(finished, list(FALSE_VALUES)),
                 "partial response", f"{raw.finished} = False")
     id_col = cols[cb.respondent.id]
-    exclude((frame[id_col].str.strip() == "").to_numpy(), "missing respondent id",
+    exclude(clean_text(frame[id_col]) == "", "missing respondent id",
             f"column '{id_col}' is blank")
     if "role" in cb.respondent.attributes:
         role_col = cols[cb.respondent.attributes["role"]]
-        exclude((frame[role_col].str.strip() == "").to_numpy(), "missing role",
+        exclude(clean_text(frame[role_col]) == "", "missing role",
                 f"column '{role_col}' is blank")
 
     # answers -> numbers, item by item
@@ -276,7 +286,8 @@ def read_survey(
     # duplicates among the rows still in: keep the latest submission (then the last row)
     dedupe = [cols[c] for c in cb.respondent.dedupe_on] or [person_col]
     alive = reason == None  # noqa: E711
-    keys = frame.loc[alive, dedupe].apply(lambda s: s.str.strip().str.casefold())
+    keys = pd.DataFrame({c: clean_text(frame[c], fold=True)[alive] for c in dedupe},
+                        index=frame.index[alive])
     order = pd.DataFrame({"t": submitted[alive], "pos": np.flatnonzero(alive)})
     order.index = keys.index
     ranked = pd.concat([keys, order], axis=1).sort_values(["t", "pos"], na_position="first")
@@ -294,7 +305,7 @@ def read_survey(
         exclude(mask, "duplicate respondent", text)
 
     keep = reason == None  # noqa: E711
-    attributes = {name: frame[cols[c]].str.strip().to_numpy()[keep]
+    attributes = {name: clean_text(frame[cols[c]])[keep]
                   for name, c in cb.respondent.attributes.items()}
     respondents = pd.DataFrame({
         "respondent_id": respondent_id.to_numpy()[keep],
@@ -323,7 +334,8 @@ def read_survey(
 def _times(frame: pd.DataFrame, column: str | None) -> np.ndarray:
     if column is None:
         return np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[ns]")
-    parsed = pd.to_datetime(frame[column].str.strip().replace("", None), errors="coerce",
+    parsed = pd.to_datetime(pd.Series(clean_text(frame[column])).replace("", None),
+                            errors="coerce",
                             format="mixed", dayfirst=False)
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_localize(None)
@@ -332,7 +344,8 @@ def _times(frame: pd.DataFrame, column: str | None) -> np.ndarray:
 
 def _durations(frame: pd.DataFrame, raw: RawExport) -> np.ndarray:
     if raw.duration:
-        return pd.to_numeric(frame[raw.duration].str.strip(), errors="coerce").to_numpy(
+        return pd.to_numeric(pd.Series(clean_text(frame[raw.duration])),
+                             errors="coerce").to_numpy(
             dtype="float64")
     if raw.started and raw.submitted:
         delta = _times(frame, raw.submitted) - _times(frame, raw.started)
@@ -355,7 +368,7 @@ def _melt(items: tuple[Item, ...], values: dict[str, np.ndarray], keep: np.ndarr
     def categorical(attr: str) -> pd.Categorical:
         labels = [getattr(i, attr) for i in items]
         uniques = list(dict.fromkeys(labels))
-        codes = np.array([uniques.index(x) for x in labels])[item_idx]
+        codes = np.array([uniques.index(x) for x in labels], dtype=np.int16)[item_idx]
         return cat(codes, categories=uniques)
 
     rid = pd.Categorical(respondent_id[keep])
