@@ -24,15 +24,21 @@ from ldkit.needs.gaps import (
     person_gaps,
     unmatched_roles,
 )
-from ldkit.needs.plots import (
-    plot_gap_heatmap,
-    plot_locus_for_focus,
-    plot_rating_distributions,
-    plot_self_vs_manager,
-)
 from ldkit.needs.reliability import AlphaResult, cronbach_alpha
 from ldkit.needs.scoring import NeedsResult, score_needs, write_needs_tables
 from ldkit.needs.segments import TOTAL, segment_table, suppress_small
+
+_PLOTS = ("plot_gap_heatmap", "plot_locus_for_focus", "plot_rating_distributions",
+          "plot_self_vs_manager")
+
+
+def __getattr__(name: str):
+    """The plot functions load matplotlib on first use only."""
+    if name in _PLOTS:
+        from ldkit.needs import plots
+
+        return getattr(plots, name)
+    raise AttributeError(f"module 'ldkit.needs' has no attribute {name!r}")
 
 __all__ = [
     "DEFAULT_RATER_WEIGHTS",

@@ -16,7 +16,6 @@ with a warning that ids will differ in the next session.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import secrets
@@ -77,8 +76,8 @@ def pseudonymize(values: pd.Series, secret: bytes, *, prefix: str = "p") -> pd.S
     for u in np.asarray(uniques, dtype=object):  # distinct values; normalized ones share a hash
         key = str(u).strip().casefold()
         if key not in cache:
-            cache[key] = (prefix + hmac.new(secret, key.encode("utf-8"),
-                                            hashlib.sha256).hexdigest()[:16]) if key else None
+            cache[key] = (prefix + hmac.digest(secret, key.encode("utf-8"), "sha256").hex()[:16]
+                          ) if key else None
         hashed.append(cache[key])
     lookup = pd.array([*hashed, None], dtype="string")
     return pd.Series(lookup[codes], index=values.index, name=values.name)

@@ -292,16 +292,17 @@ def read_survey(
     order.index = keys.index
     ranked = pd.concat([keys, order], axis=1).sort_values(["t", "pos"], na_position="first")
     dup = ranked.duplicated(subset=dedupe, keep="last")
-    dup_pos = ranked.loc[dup, "pos"].to_numpy()
-    if len(dup_pos):
-        kept_pos = ranked.drop_duplicates(subset=dedupe, keep="last").set_index(dedupe)["pos"]
+    if dup.any():
+        kept = ranked.drop_duplicates(subset=dedupe, keep="last")[[*dedupe, "pos"]]
+        pairs = ranked.loc[dup, [*dedupe, "pos"]].merge(
+            kept.rename(columns={"pos": "kept_pos"}), on=dedupe, how="left")
         rows_arr = raw.rows.to_numpy()
         mask = np.zeros(n, dtype=bool)
-        mask[dup_pos] = True
+        mask[pairs["pos"].to_numpy()] = True
         text = np.full(n, "", dtype=object)
-        for pos in dup_pos:
-            k = tuple(keys.loc[pos]) if len(dedupe) > 1 else keys.loc[pos].iloc[0]
-            text[pos] = f"a later response of the same person is kept (row {rows_arr[kept_pos[k]]})"
+        text[pairs["pos"].to_numpy()] = [
+            f"a later response of the same person is kept (row {rows_arr[k]})"
+            for k in pairs["kept_pos"].to_numpy()]
         exclude(mask, "duplicate respondent", text)
 
     keep = reason == None  # noqa: E711
