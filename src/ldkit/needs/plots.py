@@ -82,7 +82,7 @@ def plot_locus_for_focus(borich: pd.DataFrame, *, names: dict[str, str] | None =
                     textcoords="offset points")
     ax.set_xlabel("mean importance")
     ax.set_ylabel("mean discrepancy (importance - competence)")
-    ax.legend(fontsize=7, loc="lower left")
+    ax.legend(fontsize=7, loc="best")
     fig.suptitle("Locus for Focus", fontsize=10)
     return fig
 
