@@ -40,6 +40,7 @@ notebooks: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/cli_startup.py
+	$(BIN)/python benchmarks/needs_scale.py
 
 clean:
 	rm -rf demo-output .pytest_cache .ruff_cache .hypothesis

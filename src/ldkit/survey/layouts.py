@@ -184,12 +184,12 @@ def read_export(path: str | Path, *, source: str = "auto") -> RawExport:
     else:
         try:
             body = pd.read_csv(p, encoding=encoding, header=None, skiprows=n_header,
-                               dtype=str, keep_default_na=False, na_filter=False,
+                               dtype=object, keep_default_na=False, na_filter=False,
                                names=range(width), engine="c", index_col=False)
         except UnicodeDecodeError:
             encoding = "cp1252"
             body = pd.read_csv(p, encoding=encoding, header=None, skiprows=n_header,
-                               dtype=str, keep_default_na=False, na_filter=False,
+                               dtype=object, keep_default_na=False, na_filter=False,
                                names=range(width), engine="c", index_col=False)
         except pd.errors.ParserError as exc:
             raise InputError(f"is not a readable CSV ({exc})", location=Location(file=str(p)),
