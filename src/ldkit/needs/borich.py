@@ -14,6 +14,7 @@ import pandas as pd
 
 from ldkit._params import check_number, param_error
 from ldkit.errors import InputError, Location
+from ldkit.needs._wide import numeric_items
 
 __all__ = ["QUADRANTS", "borich", "locus_for_focus"]
 
@@ -46,28 +47,9 @@ _RESULT_COLUMNS = [
 
 
 def _check_frame(frame: object, name: str, *, func: str) -> pd.DataFrame:
-    if not isinstance(frame, pd.DataFrame):
-        raise param_error(name, func, "a pandas DataFrame", type(frame).__name__)
-    for axis, labels in (("item", frame.columns), ("respondent", frame.index)):
-        repeated = labels[labels.duplicated()].unique().tolist()
-        if repeated:
-            raise InputError(
-                f"Each {axis} must appear once in {name}; repeated: "
-                f"{', '.join(map(str, repeated[:5]))}."
-            )
-    if frame.shape[1] == 0:
+    values = numeric_items(frame, name, func=func, label=name, unique_index=True)
+    if values.shape[1] == 0:
         raise InputError(f"{name} has no items (columns).")
-    for column in frame.columns:
-        dtype = frame[column].dtype
-        if not pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
-            raise InputError(
-                f"Item '{column}' of {name} must be numeric; its values are of type {dtype}.",
-                location=Location(column=str(column)),
-                hint="recode the answers to numbers first",
-            )
-    values = frame.astype("float64")
-    if np.isinf(values.to_numpy()).any():
-        raise InputError(f"Ratings in {name} must be finite; found an infinite value.")
     return values
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ldkit._params import check_choice, check_number, param_error
 from ldkit.errors import InputError, Location
+from ldkit.needs._wide import numeric_items
 
 __all__ = ["NAN_POLICIES", "AlphaResult", "cronbach_alpha"]
 
@@ -75,26 +76,7 @@ class AlphaResult:
 
 def _as_float_items(data: object, *, func: str) -> pd.DataFrame:
     """Check a wide respondents x items table and return a float64 copy."""
-    if not isinstance(data, pd.DataFrame):
-        raise param_error("data", func, "a pandas DataFrame", type(data).__name__)
-    duplicated = data.columns[data.columns.duplicated()].unique().tolist()
-    if duplicated:
-        raise InputError(
-            f"Item names must be unique; repeated: {', '.join(map(str, duplicated))}.",
-            location=Location(column=str(duplicated[0])),
-        )
-    for column in data.columns:
-        dtype = data[column].dtype
-        if not pd.api.types.is_numeric_dtype(dtype):
-            raise InputError(
-                f"Item '{column}' must be numeric; its values are of type {dtype}.",
-                location=Location(column=str(column)),
-                hint="recode the answers to numbers first",
-            )
-    values = data.astype("float64")
-    if np.isinf(values.to_numpy()).any():
-        raise InputError("Item scores must be finite; found an infinite value.")
-    return values
+    return numeric_items(data, "data", func=func)
 
 
 def _alpha_of(cov: np.ndarray) -> float:
