@@ -154,8 +154,9 @@ def person_gaps(
         current = np.where(wsum > 0, np.nansum(levels * w, axis=1) / wsum, np.nan)
     frame["current"] = current
     frame["gap"] = frame["required_level"] - frame["current"]
-    frame["below"] = (frame["current"] < frame["required_level"]).where(
-        frame["current"].notna())
+    below = pd.array(current < frame["required_level"].to_numpy(), dtype="boolean")
+    below[np.isnan(current)] = pd.NA  # not rated: unknown, not "not below"
+    frame["below"] = below
     cols = ["person_id", "role", "capability", "domain", "required_level", "weight", *RATERS,
             "importance", "current", "gap", "below"]
     return frame[cols].reset_index(drop=True)  # people in input order
@@ -253,7 +254,8 @@ def gap_table(
         out[f"n_{rater}"] = g[rater].count()
     out["mean_current"] = g["current"].mean()
     out["mean_gap"] = g["gap"].mean()
-    out["share_below"] = g["below"].apply(lambda s: s.dropna().astype(bool).mean())
+    out["share_below"] = gaps["below"].astype("boolean").groupby(
+        [gaps[k] for k in keys], observed=True, sort=False).mean().astype("float64")
     out["priority"] = out["mean_gap"] * out["weight"]
     out = out.reset_index()
     for rater in RATERS:  # a rater group below threshold is dropped whole, per group

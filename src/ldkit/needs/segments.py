@@ -105,7 +105,8 @@ def segment_table(
         g = df.groupby(group, observed=True, sort=True)
         out = g.agg(n=("current", "count"), mean_current=("current", "mean"),
                     mean_gap=("gap", "mean"))
-        out["share_below"] = g["below"].apply(lambda s: s.dropna().astype(bool).mean())
+        out["share_below"] = df["below"].astype("boolean").groupby(
+            [df[k] for k in group], observed=True, sort=True).mean().astype("float64")
         return out.reset_index()
 
     parts = agg(frame, ["capability", *keys])
