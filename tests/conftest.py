@@ -70,3 +70,14 @@ def small_model(small_dict) -> CapabilityModel:
 @pytest.fixture(scope="session")
 def pharma() -> CapabilityModel:
     return starter("pharma-commercial")
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory):
+    """The Demo Bio engagement, scaffolded and run once (real papermill kernels)."""
+    from ldkit.demo import make_demo_engagement
+    from ldkit.engagement import run_engagement
+
+    root = make_demo_engagement(tmp_path_factory.mktemp("engagements"))
+    report = run_engagement(root, progress=False)
+    return root, report

@@ -15,7 +15,9 @@ MODULES = [
     "ldkit.survey", "ldkit.survey.layouts", "ldkit.survey.reader", "ldkit.survey.pseudonym",
     "ldkit.survey.quality", "ldkit.needs", "ldkit.needs.gaps", "ldkit.needs.segments",
     "ldkit.needs.agreement", "ldkit.needs.borich", "ldkit.needs.reliability",
-    "ldkit.needs.scoring", "ldkit.needs.plots", "ldkit._notebooks",
+    "ldkit.needs.scoring", "ldkit.needs.plots", "ldkit._notebooks", "ldkit.deliverables",
+    "ldkit.audit", "ldkit.runner", "ldkit.records", "ldkit.engagement", "ldkit.steps",
+    "ldkit.report",
 ]
 
 

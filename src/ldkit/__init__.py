@@ -7,6 +7,13 @@ Modules (import them by name; nothing heavy is imported by ``import ldkit``)::
     ldkit.survey       read survey exports as they come (Qualtrics, SurveyMonkey, Forms)
     ldkit.needs        gaps, self vs manager, Borich, Cronbach's alpha, segments
     ldkit.datasets     synthetic survey exports of a fictional client (tests, demos)
+    ldkit.engagement   client engagements: engagement.yaml, ldkit new, ldkit run, results
+    ldkit.runner       papermill execution of notebooks, parameter checks, manifests
+    ldkit.records      ldkit.record(name, value) inside a notebook; read_records afterwards
+    ldkit.steps        the work of each engagement notebook
+    ldkit.report       the needs-analysis deliverable built from a run's tables
+    ldkit.deliverables HTML report, Excel workbook and PowerPoint deck renderers
+    ldkit.audit        deliverables checked for identifiers and small groups
     ldkit.errors       the exception tree (LdkitError and its subclasses)
     ldkit.io           atomic writes and input-file checks shared by readers and writers
 
@@ -44,12 +51,14 @@ __all__ = [
     "__version__",
     "read_model",
     "read_survey",
+    "record",
     "score_needs",
     "starter",
     "starters",
 ]
 
 _LAZY = {
+    "record": "ldkit.records",
     "CapabilityModel": "ldkit.capability",
     "read_model": "ldkit.capability",
     "starter": "ldkit.capability",

@@ -271,12 +271,101 @@ def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the demo outputs.")] = Path(
         "demo-output"),
 ) -> None:
-    """Run the demo: write the starter models as YAML, Excel, Moodle CSV and heatmaps."""
+    """Run the demo: starter models in every format, and the Demo Bio engagement end to end.
+
+    Scaffolds a demo engagement for a fictional client with synthetic survey exports,
+    runs its notebooks with papermill, and prints where the deliverables are.
+    """
     from ldkit.demo import run_demo
 
     for path in run_demo(out):
         typer.echo(str(path))
-    typer.echo(f"Demo outputs are in {out}/")
+    typer.echo(f"Demo deliverables are in {out}/demo-bio/deliverables/")
+
+
+@app.command("new")
+def new(
+    client: Annotated[str, typer.Argument(help="Client display name, e.g. 'Acme Pharma'.")],
+    template: Annotated[Path | None, typer.Option(
+        "--from", help="Template folder (default: the template shipped with ldkit).")] = None,
+    folder: Annotated[Path, typer.Option("--dir", help="Parent folder of engagements.")] = Path(
+        "engagements"),
+    engagement_id: Annotated[str | None, typer.Option(
+        "--id", help="Engagement id (default: from the client name).")] = None,
+) -> None:
+    """Scaffold a client engagement: engagement.yaml, notebooks, secret, .gitignore."""
+    from ldkit.engagement import new_engagement
+
+    root = new_engagement(client, template=template, folder=folder, engagement_id=engagement_id)
+    typer.echo(f"Created {root}")
+    typer.echo(f"Next: put the client's inputs in {root}/data/raw/, check {root}/engagement.yaml,"
+               f" then run: ldkit run {root}")
+
+
+@app.command("run")
+def run(
+    engagement: Annotated[Path, typer.Argument(help="Engagement folder.")],
+    only: Annotated[str | None, typer.Option(help="Run only this notebook (name).")] = None,
+    force: Annotated[bool, typer.Option(help="Run even if nothing changed.")] = False,
+) -> None:
+    """Execute the engagement's notebooks in order (papermill) and build its deliverables.
+
+    Parameters come from engagement.yaml and are checked against every notebook before
+    any kernel starts. Executed notebooks and a manifest go to runs/<run-id>/.
+    """
+    from ldkit.engagement import run_engagement
+
+    report = run_engagement(engagement, only=only, force=force, progress=True)
+    for nb in report.notebooks:
+        line = f"{nb.status:10s} {nb.name:28s} {nb.duration:6.1f} s"
+        if nb.error:
+            line += f"  {nb.error.message}"
+        typer.echo(line)
+    typer.echo(f"Run folder: {report.run_dir}")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command("results")
+def results(
+    engagements: Annotated[list[Path], typer.Argument(help="Engagement folders.")],
+    out: Annotated[Path | None, typer.Option(help="Also write the table as CSV.")] = None,
+) -> None:
+    """Print the key results recorded by the latest successful run of each engagement."""
+    import pandas as pd
+
+    from ldkit.engagement import run_results
+
+    table = pd.concat([run_results(e) for e in engagements], ignore_index=True)
+    _print_table("Recorded results", table)
+    if out is not None:
+        from ldkit.io import atomic_path
+
+        with atomic_path(out) as tmp:
+            table.to_csv(tmp, index=False)
+        typer.echo(f"Wrote {out}")
+
+
+@app.command("audit")
+def audit(
+    engagement: Annotated[Path, typer.Argument(help="Engagement folder.")],
+) -> None:
+    """Scan the deliverables for personal identifiers and groups below the minimum size.
+
+    Exits 2 if anything is found, naming the file and where in it.
+    """
+    from ldkit.audit import audit_deliverables, check_audit
+    from ldkit.engagement import engagement_identifiers, load_engagement
+
+    config = load_engagement(engagement)
+    findings = audit_deliverables(engagement / "deliverables",
+                                  min_group_size=config.min_group_size,
+                                  identifiers=engagement_identifiers(engagement))
+    if len(findings):
+        _print_table("Audit findings", findings)
+    check_audit(findings)
+    typer.echo(f"Audit passed: no personal identifier and no group under "
+               f"{config.min_group_size} in {engagement / 'deliverables'}")
 
 
 def main(argv: list[str] | None = None) -> None:

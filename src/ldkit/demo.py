@@ -1,30 +1,31 @@
 """The demo: what ``make demo`` and ``ldkit demo`` produce.
 
-Until the engagement notebooks exist, the demo
-
-1. writes each starter capability model in every format ldkit speaks (YAML,
-   the Excel authoring workbook, Moodle's competency-framework CSV), a heatmap
-   of each model's required levels, and the blank authoring template;
-2. runs a needs analysis of a fictional client, Demo Bio: synthetic
-   self-assessment and manager exports in the Qualtrics layout (with the dirt
-   real exports carry), read against their codebooks, scored against the
-   pharma-commercial model, written as CSV tables, an Excel workbook and
-   figures.
+1. Every starter capability model in every format ldkit speaks (YAML, the
+   Excel authoring workbook, Moodle's competency-framework CSV), a heatmap of
+   each, and the blank authoring template, under ``<out>/capability-models``.
+2. A demo engagement for a fictional client, Demo Bio, under
+   ``<out>/demo-bio``: scaffolded from the template, given synthetic inputs
+   (Qualtrics self and manager exports with their codebooks, the
+   pharma-commercial capability model), and run end to end with papermill:
+   the HTML report, the Excel workbook and the PowerPoint deck land in
+   ``<out>/demo-bio/deliverables``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["run_demo"]
+__all__ = ["DEMO_CLIENT", "make_demo_engagement", "run_demo", "write_starter_models"]
+
+DEMO_CLIENT = "Demo Bio"
 
 
-def run_demo(out: str | Path = "demo-output") -> list[Path]:
-    """Write the demo outputs under ``out``; return the paths written."""
+def write_starter_models(out: str | Path) -> list[Path]:
+    """Every starter model as YAML, workbook, Moodle CSV and heatmap; the blank template."""
     from ldkit.capability import starter, starters, write_template
     from ldkit.io import atomic_path
 
-    folder = Path(out) / "capability-models"
+    folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for name in starters():
@@ -32,48 +33,55 @@ def run_demo(out: str | Path = "demo-output") -> list[Path]:
         written.append(model.to_yaml(folder / f"{name}.yaml"))
         written.append(model.to_excel(folder / f"{name}.xlsx"))
         written.append(model.to_moodle_csv(folder / f"{name}.moodle.csv"))
-        figure = model.heatmap()
         target = folder / f"{name}-heatmap.png"
         with atomic_path(target) as tmp:
-            figure.savefig(tmp, dpi=120, format="png")
+            model.heatmap().savefig(tmp, dpi=120, format="png")
         written.append(target)
     written.append(write_template(folder / "capability-model-template.xlsx"))
-    written += run_needs_demo(Path(out) / "needs-analysis")
     return written
 
 
-DEMO_SECRET = "demo-bio-not-a-real-secret"
+def make_demo_engagement(folder: str | Path, *, n_employees: int = 240, seed: int = 11,
+                         overwrite: bool = True) -> Path:
+    """Scaffold the Demo Bio engagement with synthetic inputs; return its folder."""
+    import shutil
 
-
-def run_needs_demo(out: str | Path) -> list[Path]:
-    """Synthetic Demo Bio exports -> read -> score -> tables, workbook and figures."""
     from ldkit.capability import starter
     from ldkit.datasets import write_survey_exports
-    from ldkit.io import atomic_path
-    from ldkit.needs import plots
-    from ldkit.needs.scoring import score_needs, write_needs_tables
-    from ldkit.survey import read_survey
+    from ldkit.engagement import load_engagement, new_engagement
 
-    folder = Path(out)
+    target = Path(folder) / "demo-bio"
+    if target.exists() and overwrite:
+        shutil.rmtree(target)
+    root = new_engagement(DEMO_CLIENT, folder=folder, engagement_id="demo-bio")
+    config = load_engagement(root)
     model = starter("pharma-commercial")
-    exports = write_survey_exports(folder / "raw", layout="qualtrics", n_employees=240, seed=11,
+    model.to_yaml(root / config.inputs.capability_model)
+    raw = root / "data" / "raw"
+    exports = write_survey_exports(raw, layout="qualtrics", n_employees=n_employees, seed=seed,
                                    model=model)
-    surveys = [read_survey(exports.self_path, exports.self_codebook, secret=DEMO_SECRET),
-               read_survey(exports.manager_path, exports.manager_codebook, secret=DEMO_SECRET)]
-    result = score_needs(surveys, model)
-    written = [exports.self_path, exports.manager_path]
-    written += write_needs_tables(result, folder / "tables")
-    names = {c.id: c.name for c in model.capabilities} | {r.id: r.name for r in model.roles}
-    figures = {
-        "gap-heatmap": plots.plot_gap_heatmap(result.gaps, names=names),
-        "locus-for-focus": plots.plot_locus_for_focus(result.borich, names=names),
-        "self-vs-manager": plots.plot_self_vs_manager(result.self_vs_manager, names=names),
-        "rating-distributions": plots.plot_rating_distributions(
-            surveys[0].responses, names=names),
-    }
-    for name, figure in figures.items():
-        target = folder / "figures" / f"{name}.png"
-        with atomic_path(target) as tmp:
-            figure.savefig(tmp, dpi=110, format="png")
-        written.append(target)
+    for made, wanted in ((exports.self_path, config.inputs.self_survey),
+                         (exports.self_codebook, config.inputs.self_codebook),
+                         (exports.manager_path, config.inputs.manager_survey),
+                         (exports.manager_codebook, config.inputs.manager_codebook)):
+        if made.resolve() != (root / wanted).resolve():
+            made.replace(root / wanted)
+    return root
+
+
+def run_demo(out: str | Path = "demo-output", *, progress: bool = True) -> list[Path]:
+    """Write the demo outputs under ``out``; return the paths written (deliverables last)."""
+    from ldkit.engagement import run_engagement
+
+    written = write_starter_models(Path(out) / "capability-models")
+    root = make_demo_engagement(out)
+    report = run_engagement(root, force=True, progress=progress)
+    if not report.ok:
+        from ldkit.errors import LdkitError
+
+        failed = next(n for n in report.notebooks if n.status == "failed")
+        raise LdkitError(f"the demo engagement failed in {failed.name}: {failed.error.message}",
+                         hint=f"see the executed notebook in {report.run_dir}")
+    written += sorted(p for p in (root / "deliverables").glob("*.*")
+                      if not p.name.startswith("."))
     return written

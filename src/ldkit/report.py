@@ -1,0 +1,159 @@
+"""The needs-analysis deliverable: what the client reads, built from a run's tables.
+
+:func:`build_report` turns the processed tables and figures of an engagement
+into a :class:`ldkit.deliverables.Report` (key findings, sections, next
+steps); :func:`render_deliverables` writes it as HTML, workbook and deck.
+Only aggregate tables enter it, each already under the minimum group size.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ldkit.deliverables import Report
+    from ldkit.steps import SummaryParams
+
+__all__ = ["build_report", "key_findings", "render_deliverables"]
+
+NEXT_STEPS = (
+    "Validate the top priorities with the programme sponsors and line managers.",
+    "Design personalized learning plans for the largest gaps, starting with the focus "
+    "capabilities of the Locus for Focus.",
+    "Agree the evaluation plan (Kirkpatrick levels 1-4) and the business case before launch.",
+    "Repeat the survey after the programme to measure progress against this baseline.",
+)
+
+
+def _read(folder: Path, name: str) -> pd.DataFrame:
+    path = folder / f"{name}.csv"
+    return pd.read_csv(path) if path.exists() else pd.DataFrame()
+
+
+def _names(root: Path) -> dict[str, str]:
+    """Display names of roles and capabilities from the processed model workbook, if any."""
+    names: dict[str, str] = {}
+    model_file = root / "data" / "processed" / "capability-model" / "capability-model.xlsx"
+    if model_file.exists():
+        from ldkit.capability import read_model
+
+        model = read_model(model_file)
+        names |= {c.id: c.name for c in model.capabilities}
+        names |= {r.id: r.name for r in model.roles}
+    return names
+
+
+def key_findings(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> list[str]:
+    """Plain-language findings from the aggregate tables (shown cells only)."""
+    out: list[str] = []
+    counts = tables.get("counts", pd.DataFrame())
+    if not counts.empty:
+        read = counts.loc[counts["count"] == "rows read", "n"].sum()
+        kept = counts.loc[counts["count"] == "rows kept", "n"].sum()
+        out.append(f"{kept:,} survey responses analysed out of {read:,} received; every "
+                   f"excluded row is accounted for in the data-quality table.")
+    gaps = tables.get("gaps", pd.DataFrame())
+    if not gaps.empty and gaps["priority"].notna().any():
+        top = gaps.dropna(subset=["priority"]).sort_values("priority", ascending=False).head(3)
+        items = [f"{names.get(r.capability, r.capability)} for {names.get(r.role, r.role)} "
+                 f"(gap {r.mean_gap:.1f} levels, {r.share_below:.0%} below requirement)"
+                 for r in top.itertuples()]
+        out.append("Largest weighted gaps: " + "; ".join(items) + ".")
+    borich = tables.get("borich", pd.DataFrame())
+    if not borich.empty and "focus" in borich:
+        focus = borich[borich["focus"].astype(bool)]["item"].tolist()
+        if focus:
+            out.append("Borich focus (high importance, high discrepancy): "
+                       + ", ".join(names.get(i, i) for i in focus[:5]) + ".")
+    svm = tables.get("self_vs_manager", pd.DataFrame())
+    if not svm.empty and svm["mean_diff"].notna().any():
+        mean_diff = svm["mean_diff"].mean()
+        widest = svm.loc[svm["mean_diff"].idxmax()]
+        out.append(f"Employees rate themselves {mean_diff:+.2f} levels against their managers "
+                   f"on average; widest on {names.get(widest.capability, widest.capability)} "
+                   f"({widest.mean_diff:+.2f}).")
+    return out
+
+
+def build_report(p: SummaryParams) -> Report:
+    """The report of an engagement's needs analysis, from its processed tables and figures."""
+    from ldkit.deliverables import Figure, Report, Section, Table
+
+    root = Path(p.engagement_dir).resolve()
+    folder = root / "data" / "processed" / "needs"
+    figures = root / "data" / "processed" / "figures"
+    names = _names(root)
+    tables = {n: _read(folder, n) for n in ("counts", "quality", "gaps", "borich",
+                                            "self_vs_manager", "unmatched_roles")}
+    segments = {f.stem.removeprefix("segment_"): pd.read_csv(f)
+                for f in sorted(folder.glob("segment_*.csv"))}
+
+    def fig(name: str, title: str, caption: str = "") -> tuple:
+        path = figures / f"{name}.png"
+        return (Figure(title, path.read_bytes(), caption),) if path.exists() else ()
+
+    def named(df: pd.DataFrame) -> pd.DataFrame:
+        out = df.copy()
+        for col in ("role", "capability", "item"):
+            if col in out:
+                out[col] = out[col].map(lambda v: names.get(v, v))
+        return out
+
+    gaps = tables["gaps"]
+    top = (gaps.dropna(subset=["priority"]).sort_values("priority", ascending=False).head(15)
+           if not gaps.empty else gaps)
+    gap_cols = [c for c in ("role", "capability", "n", "required_level", "mean_self",
+                            "mean_manager", "mean_gap", "share_below", "priority", "suppressed")
+                if c in gaps]
+    sections = [
+        Section("Data and method", (
+            "Self-assessment and manager surveys were read as exported; every row received is "
+            "accounted for below. Names and e-mail addresses were replaced by keyed "
+            "pseudonyms on load and appear nowhere in this report.",
+            f"No figure is shown for a group of fewer than {p.min_group_size} people; where "
+            "one cell is hidden, a second is hidden so it cannot be recovered from the total.",
+        ), (Table("Rows received, kept and excluded", tables["counts"]),
+            Table("Data quality", tables["quality"]))),
+        Section("Gaps to requirement", (
+            "Gap = required level - current level (mean of self and manager ratings). "
+            "Priority = mean gap x importance weight of the capability for the role.",
+        ), (Table("Top priorities by role and capability", named(top[gap_cols])),),
+            fig("gap-heatmap", "Gap to requirement by role and capability")),
+        Section("Priorities (Borich)", (
+            "Borich's mean weighted discrepancy score: mean importance x (mean importance - "
+            "mean competence), over respondents who rated both.",
+        ), (Table("Borich priorities", named(tables["borich"])),),
+            fig("locus-for-focus", "Locus for Focus",
+                "Upper right: high importance and high discrepancy, the focus.")),
+        Section("Self against manager", (), (Table("Self against manager",
+                                                  named(tables["self_vs_manager"])),),
+                fig("self-vs-manager", "Self against manager ratings")),
+        Section("Segments", (), tuple(Table(f"Gaps by {k.replace('_', ' ')}", named(v))
+                                      for k, v in segments.items())),
+        Section("Capability model", (), (), fig("required-levels", "Required proficiency by "
+                                                "role")),
+    ]
+    return Report(
+        client=p.client,
+        title="Learning needs analysis",
+        subtitle="Capability gaps and priorities",
+        date=date.today().isoformat(),
+        key_findings=tuple(key_findings(tables, names)),
+        sections=tuple(s for s in sections if s.tables or s.figures or s.paragraphs),
+        next_steps=NEXT_STEPS,
+        min_group_size=p.min_group_size,
+    )
+
+
+def render_deliverables(report: Report, folder: Path, *, kinds: list[str] | tuple[str, ...],
+                        stem: str) -> dict[str, Path]:
+    """Write the report in each kind (html, xlsx, pptx) under ``folder``, atomically."""
+    from ldkit.deliverables import render_deck, render_html, render_workbook
+
+    renderers = {"html": render_html, "xlsx": render_workbook, "pptx": render_deck}
+    folder.mkdir(parents=True, exist_ok=True)
+    return {kind: renderers[kind](report, folder / f"{stem}.{kind}") for kind in kinds}
