@@ -29,7 +29,7 @@ pytest: $(STAMP)
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest -q --nbval --nbval-current-env \
-		--nbval-sanitize-with notebooks/nbval_sanitize.cfg notebooks
+		--nbval-sanitize-with src/ldkit/nbval_sanitize.cfg notebooks
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks

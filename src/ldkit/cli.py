@@ -368,6 +368,30 @@ def audit(
                f"{config.min_group_size} in {engagement / 'deliverables'}")
 
 
+@app.command("check")
+def check(
+    engagement: Annotated[Path, typer.Argument(help="Engagement folder.")],
+    against: Annotated[str | None, typer.Option(
+        help="Baseline run id (folder under runs/); default: the latest successful run.")] = None,
+    nbval: Annotated[bool, typer.Option(help="Also compare notebook outputs with nbval.")] = True,
+) -> None:
+    """Rerun an engagement and report what changed against a baseline run (exit 1 if any)."""
+    from ldkit.check import check_engagement
+
+    result = check_engagement(engagement, against=against, nbval=nbval, progress=True)
+    typer.echo(f"Baseline {result.baseline.name}, rerun {result.rerun.name}")
+    if result.nbval_passed is not None:
+        typer.echo("nbval: outputs " + ("unchanged" if result.nbval_passed else "CHANGED"))
+        if not result.nbval_passed:
+            typer.echo(result.nbval_output)
+    if len(result.changes):
+        _print_table("Recorded results that changed", result.changes)
+    else:
+        typer.echo("Recorded results: unchanged")
+    if result.changed:
+        raise typer.Exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app, turn LdkitError into one line and exit 2."""
     try:

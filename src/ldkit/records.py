@@ -1,7 +1,7 @@
 """Named results a notebook hands back to the code that ran it.
 
 Inside a notebook, :func:`record` displays a value as an output of MIME type
-``application/vnd.ldkit.records+json``; after the run, :func:`read_records`
+``application/vnd.ldkit.record+json``; after the run, :func:`read_records`
 reads those outputs back from the executed notebook. Together they replace
 scraping printed text: the notebook states what it found, once, by name::
 
@@ -45,7 +45,7 @@ from ldkit.io import existing_file
 
 __all__ = ["MIMETYPE", "read_records", "record", "recorded"]
 
-MIMETYPE = "application/vnd.ldkit.records+json"
+MIMETYPE = "application/vnd.ldkit.record+json"
 
 recorded: dict[str, Any] = {}
 """Every value recorded in this process, by name, as read_records would return it."""
@@ -267,7 +267,7 @@ def _parse_output(raw: Any, where: Location) -> tuple[str, str, Any]:
             f"a {MIMETYPE} output lacks a string 'name', a 'value' or a 'kind' "
             f"among {', '.join(_KINDS)}",
             location=where,
-            hint="write records with ldkit.records.record",
+            hint="write records with ldkit.record",
         )
     if raw["kind"] == "table" and not (
         isinstance(raw["value"], Mapping) and {"columns", "data"} <= set(raw["value"])
