@@ -218,3 +218,28 @@ def test_survey_errors_are_one_line(capsys, tmp_path):
                        str(DATA / "codebook_self.yaml"))
     assert code == 2 and err.count("\n") == 1
     assert err.startswith(f"error: {bad}: is of an unknown layout")
+
+
+def test_new_and_run_errors(capsys, tmp_path):
+    code, out, _ = run(capsys, "new", "Acme Pharma", "--dir", str(tmp_path))
+    assert code == 0 and out.startswith(f"Created {tmp_path / 'acme-pharma'}")
+    code, _, err = run(capsys, "run", str(tmp_path / "nowhere"))
+    assert code == 2 and err.startswith("error: ") and err.count("\n") == 1
+    code, out, _ = run(capsys, "run", str(tmp_path / "acme-pharma"))  # no inputs yet
+    assert code == 1
+    assert out.splitlines()[0].startswith("failed     1-needs-analysis")
+    assert "does not exist" in out.splitlines()[0]
+
+
+def test_results_audit_and_up_to_date_run(capsys, demo_run, tmp_path):
+    root, _ = demo_run
+    code, out, _ = run(capsys, "run", str(root))
+    assert code == 0 and out.splitlines()[0].startswith("up to date 1-needs-analysis")
+    code, out, _ = run(capsys, "results", str(root), "--out", str(tmp_path / "results.csv"))
+    assert code == 0 and "rows_kept" in out
+    import pandas as pd
+
+    table = pd.read_csv(tmp_path / "results.csv")
+    assert table.loc[table.name == "rows_kept", "value"].item() == "480"  # JSON text
+    code, out, _ = run(capsys, "audit", str(root))
+    assert code == 0 and out.startswith("Audit passed")

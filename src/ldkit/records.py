@@ -86,7 +86,7 @@ def record(name: str, value: Any) -> None:
 
     Examples
     --------
-    >>> from ldkit import record, recorded
+    >>> from ldkit.records import record, recorded
     >>> record("top_priority", "account_planning")
     >>> recorded["top_priority"]
     'account_planning'

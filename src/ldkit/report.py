@@ -34,17 +34,21 @@ def _read(folder: Path, name: str) -> pd.DataFrame:
     return pd.read_csv(path) if path.exists() else pd.DataFrame()
 
 
-def _names(root: Path) -> dict[str, str]:
-    """Display names of roles and capabilities from the processed model workbook, if any."""
-    names: dict[str, str] = {}
+def _model(root: Path):
+    """The capability model as processed by this run (None if notebook 2 did not run)."""
     model_file = root / "data" / "processed" / "capability-model" / "capability-model.xlsx"
-    if model_file.exists():
-        from ldkit.capability import read_model
+    if not model_file.exists():
+        return None
+    from ldkit.capability import read_model
 
-        model = read_model(model_file)
-        names |= {c.id: c.name for c in model.capabilities}
-        names |= {r.id: r.name for r in model.roles}
-    return names
+    return read_model(model_file)
+
+
+def _names(model) -> dict[str, str]:
+    """Display names of roles and capabilities."""
+    if model is None:
+        return {}
+    return {c.id: c.name for c in model.capabilities} | {r.id: r.name for r in model.roles}
 
 
 def key_findings(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> list[str]:
@@ -86,7 +90,8 @@ def build_report(p: SummaryParams) -> Report:
     root = Path(p.engagement_dir).resolve()
     folder = root / "data" / "processed" / "needs"
     figures = root / "data" / "processed" / "figures"
-    names = _names(root)
+    model = _model(root)
+    names = _names(model)
     tables = {n: _read(folder, n) for n in ("counts", "quality", "gaps", "borich",
                                             "self_vs_manager", "unmatched_roles")}
     segments = {f.stem.removeprefix("segment_"): pd.read_csv(f)
@@ -134,8 +139,13 @@ def build_report(p: SummaryParams) -> Report:
                 fig("self-vs-manager", "Self against manager ratings")),
         Section("Segments", (), tuple(Table(f"Gaps by {k.replace('_', ' ')}", named(v))
                                       for k, v in segments.items())),
-        Section("Capability model", (), (), fig("required-levels", "Required proficiency by "
-                                                "role")),
+        Section("Capability model", (
+            "Required proficiency level of each role (rows) for each capability (columns); "
+            "blank where the role does not require the capability.",
+        ), ((Table("Capability model: required levels",
+                   model.matrix(labels=True).reset_index().rename(columns={"role": "Role"})),)
+            if model is not None else ()),
+            fig("required-levels", "Required proficiency by role")),
     ]
     return Report(
         client=p.client,
