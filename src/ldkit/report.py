@@ -29,6 +29,18 @@ NEXT_STEPS = (
 )
 
 
+# Short headers for client tables; ``n`` and ``suppressed`` keep their names (the audit
+# and the "hidden" legend rely on them), shares keep the "share" prefix (percent format).
+DISPLAY_COLUMNS = {
+    "required_level": "required", "mean_self": "self", "mean_manager": "manager",
+    "mean_peer": "peer", "mean_current": "current", "mean_gap": "gap",
+    "share_below": "share below", "mean_importance": "importance",
+    "mean_competence": "competence", "mwds_ci_low": "mwds low", "mwds_ci_high": "mwds high",
+    "mean_diff": "self - manager", "sd_diff": "sd", "exact_agreement": "share exact",
+    "within_one": "share within 1", "n_pairs": "n", "item": "capability",
+}
+
+
 def _read(folder: Path, name: str) -> pd.DataFrame:
     path = folder / f"{name}.csv"
     return pd.read_csv(path) if path.exists() else pd.DataFrame()
@@ -58,8 +70,8 @@ def key_findings(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> list
     if not counts.empty:
         read = counts.loc[counts["count"] == "rows read", "n"].sum()
         kept = counts.loc[counts["count"] == "rows kept", "n"].sum()
-        out.append(f"{kept:,} survey responses analysed out of {read:,} received; every "
-                   f"excluded row is accounted for in the data-quality table.")
+        out.append(f"{kept:,} survey responses (self-assessments and manager ratings) "
+                   f"analysed out of {read:,} received; every excluded row is accounted for.")
     gaps = tables.get("gaps", pd.DataFrame())
     if not gaps.empty and gaps["priority"].notna().any():
         top = gaps.dropna(subset=["priority"]).sort_values("priority", ascending=False).head(3)
@@ -83,6 +95,13 @@ def key_findings(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> list
     return out
 
 
+def _quality_view(quality: pd.DataFrame) -> pd.DataFrame:
+    """Flags and reliability only (the row counts have their own table)."""
+    if quality.empty or "section" not in quality:
+        return quality
+    return quality[quality["section"] != "rows"].reset_index(drop=True)
+
+
 def build_report(p: SummaryParams) -> Report:
     """The report of an engagement's needs analysis, from its processed tables and figures."""
     from ldkit.deliverables import Figure, Report, Section, Table
@@ -102,11 +121,14 @@ def build_report(p: SummaryParams) -> Report:
         return (Figure(title, path.read_bytes(), caption),) if path.exists() else ()
 
     def named(df: pd.DataFrame) -> pd.DataFrame:
-        out = df.copy()
+        """Display names for ids, short readable headers, a plain 0..n-1 index."""
+        out = df.reset_index(drop=True)
         for col in ("role", "capability", "item"):
             if col in out:
                 out[col] = out[col].map(lambda v: names.get(v, v))
-        return out
+        if "suppressed" in out:  # blank where shown (a CSV round trip made it NaN)
+            out["suppressed"] = out["suppressed"].fillna("").astype(str)
+        return out.rename(columns=DISPLAY_COLUMNS)
 
     gaps = tables["gaps"]
     top = (gaps.dropna(subset=["priority"]).sort_values("priority", ascending=False).head(15)
@@ -122,7 +144,8 @@ def build_report(p: SummaryParams) -> Report:
             f"No figure is shown for a group of fewer than {p.min_group_size} people; where "
             "one cell is hidden, a second is hidden so it cannot be recovered from the total.",
         ), (Table("Rows received, kept and excluded", tables["counts"]),
-            Table("Data quality", tables["quality"]))),
+            Table("Data quality: flags and scale reliability",
+                  _quality_view(tables["quality"])))),
         Section("Gaps to requirement", (
             "Gap = required level - current level (mean of self and manager ratings). "
             "Priority = mean gap x importance weight of the capability for the role.",

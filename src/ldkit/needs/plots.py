@@ -53,7 +53,7 @@ def plot_gap_heatmap(table: pd.DataFrame, *, value: str = "mean_gap",
                   ha="right", rotation_mode="anchor", fontsize=8)
     ax.set_yticks(range(data.shape[0]), [names.get(r, r) for r in grid.index], fontsize=8)
     ax.set_facecolor("#eeeeee")
-    fig.colorbar(image, ax=ax, shrink=0.8, label="mean gap (required - current)")
+    fig.colorbar(image, ax=ax, shrink=0.8, label="mean gap")
     fig.suptitle("Gap to requirement by role and capability", fontsize=10)
     return fig
 
