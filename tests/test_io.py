@@ -27,3 +27,17 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
         raise RuntimeError("writer crashed")
     assert target.read_text() == "good"
     assert [p.name for p in tmp_path.iterdir()] == ["report.txt"]  # no temp file left
+
+
+def test_read_notebook(tmp_path):
+    import nbformat
+
+    from ldkit.io import read_notebook
+
+    good = tmp_path / "a.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")]), good)
+    assert read_notebook(good).cells[0].source == "1 + 1"
+    bad = tmp_path / "b.ipynb"
+    bad.write_text("not json")
+    with pytest.raises(UnsupportedFormatError, match="is not a Jupyter notebook"):
+        read_notebook(bad)

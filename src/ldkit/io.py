@@ -13,10 +13,11 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from ldkit.errors import InputFileNotFoundError, UnsupportedFormatError
 
-__all__ = ["atomic_path", "atomic_write_text", "existing_file", "suffix_of"]
+__all__ = ["atomic_path", "atomic_write_text", "existing_file", "read_notebook", "suffix_of"]
 
 
 def existing_file(path: str | Path) -> Path:
@@ -72,3 +73,17 @@ def atomic_write_text(path: str | Path, text: str, *, encoding: str = "utf-8") -
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding=encoding, newline="")
     return Path(path)
+
+
+def read_notebook(path: str | Path) -> Any:
+    """Read a Jupyter notebook (nbformat 4); a file that is not one is a clear error."""
+    import nbformat
+
+    p = existing_file(path)
+    try:
+        return nbformat.read(p, as_version=4)
+    except Exception as exc:  # nbformat raises several unrelated types
+        raise UnsupportedFormatError(
+            f"{p} is not a Jupyter notebook ({exc.__class__.__name__})",
+            hint="give an .ipynb file",
+        ) from exc

@@ -40,8 +40,8 @@ from pathlib import Path
 from typing import Any
 
 from ldkit._params import param_error
-from ldkit.errors import InputError, Location, UnsupportedFormatError
-from ldkit.io import existing_file
+from ldkit.errors import InputError, Location
+from ldkit.io import read_notebook
 
 __all__ = ["MIMETYPE", "read_records", "record", "recorded"]
 
@@ -131,16 +131,8 @@ def read_records(notebook_path: str | Path) -> dict[str, Any]:
     InputError
         If a record output is malformed; its location names the cell.
     """
-    import nbformat
-
-    path = existing_file(notebook_path)
-    try:
-        nb = nbformat.read(path, as_version=4)
-    except Exception as exc:  # nbformat raises several unrelated types
-        raise UnsupportedFormatError(
-            f"{path} is not a Jupyter notebook ({exc.__class__.__name__})",
-            hint="give an .ipynb file",
-        ) from exc
+    path = Path(notebook_path)
+    nb = read_notebook(path)
     records: dict[str, Any] = {}
     for number, cell in enumerate(nb.cells, start=1):
         for output in cell.get("outputs", []) if cell.cell_type == "code" else []:

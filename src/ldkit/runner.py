@@ -57,7 +57,7 @@ from ldkit.errors import (
     Problem,
     ValidationError,
 )
-from ldkit.io import atomic_path, atomic_write_text, existing_file
+from ldkit.io import atomic_path, atomic_write_text, existing_file, read_notebook
 
 __all__ = [
     "NOT_LITERAL",
@@ -303,15 +303,7 @@ def notebook_parameters(path: str | Path) -> dict[str, ParameterInfo]:
 
 
 def _parameters_cell(path: Path) -> Any:
-    import nbformat
-
-    try:
-        nb = nbformat.read(path, as_version=4)
-    except Exception as exc:  # nbformat raises several unrelated types
-        raise InputError(
-            f"{path} is not a Jupyter notebook ({exc.__class__.__name__})",
-            hint="give an .ipynb file",
-        ) from exc
+    nb = read_notebook(path)
     for cell in nb.cells:
         if _PARAMETERS_TAG in cell.get("metadata", {}).get("tags", []):
             return cell
