@@ -219,8 +219,7 @@ def read_survey(
     raw = read_export(path, source=source)
     cols = _resolve_columns(raw, cb)
     frame, n = raw.frame, len(raw.frame)
-    key = secret if secret is not None else None
-    secret_bytes = find_secret(key, near=Path(path).parent)
+    secret_bytes = find_secret(secret, near=Path(path).parent)
 
     reason = np.full(n, None, dtype=object)
     detail = np.full(n, "", dtype=object)
@@ -236,7 +235,7 @@ def read_survey(
     if raw.status:
         status = clean_text(frame[raw.status])
         exclude(np.isin(status, raw.preview_values), "survey preview",
-                f"{raw.status} = preview")
+                f"{raw.status} = {raw.preview_values[0]}")
     if raw.finished and not keep_partial:
         finished = clean_text(frame[raw.finished], fold=True)
         exclude(np.isin(finished, list(FALSE_VALUES)),
