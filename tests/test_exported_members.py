@@ -17,7 +17,7 @@ MODULES = [
     "ldkit.needs.agreement", "ldkit.needs.borich", "ldkit.needs.reliability",
     "ldkit.needs.scoring", "ldkit.needs.plots", "ldkit._notebooks", "ldkit.deliverables",
     "ldkit.audit", "ldkit.runner", "ldkit.records", "ldkit.engagement", "ldkit.steps",
-    "ldkit.report",
+    "ldkit.report", "ldkit.check", "ldkit.plans", "ldkit.plans.catalog",
 ]
 
 
