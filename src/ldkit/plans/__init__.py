@@ -6,8 +6,13 @@ Public API (so far)::
     read_catalog, write_catalog_template  by file extension; blank workbook
     starter_catalog, starter_catalogs     catalogs shipped with ldkit
     MODALITIES, FORMATS, FORMAT_MODALITY  70-20-10 modality classes and formats
+    build_plans, PlanOptions, PlanSet     goals, activity choice (an integer program), timeline
+
+Not yet: per-learner documents (HTML/DOCX), the cohort view, the LMS assignment CSV, the
+engagement notebook and the scale benchmark (see the open issue).
 """
 
+from ldkit.plans.build import PlanOptions, PlanSet, build_plans
 from ldkit.plans.catalog import (
     FORMAT_MODALITY,
     FORMATS,
@@ -27,7 +32,10 @@ __all__ = [
     "MODALITIES",
     "Activity",
     "Catalog",
+    "PlanOptions",
+    "PlanSet",
     "Program",
+    "build_plans",
     "read_catalog",
     "starter_catalog",
     "starter_catalogs",
