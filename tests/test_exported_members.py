@@ -18,7 +18,7 @@ MODULES = [
     "ldkit.needs.scoring", "ldkit.needs.plots", "ldkit._notebooks", "ldkit.deliverables",
     "ldkit.audit", "ldkit.runner", "ldkit.records", "ldkit.engagement", "ldkit.steps",
     "ldkit.report", "ldkit.check", "ldkit.plans", "ldkit.plans.catalog",
-    "ldkit.plans.build",
+    "ldkit.plans.build", "ldkit.xlsx",
 ]
 
 

@@ -23,7 +23,6 @@ is reported at once with its sheet, row and column.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +40,7 @@ from ldkit.capability.model import (
     _as_int,
 )
 from ldkit.errors import Location, Problem, UnsupportedFormatError
+from ldkit.xlsx import readme_sheet, table_sheet
 
 __all__ = ["SHEETS", "read_excel", "write_excel", "write_template"]
 
@@ -371,7 +371,6 @@ def _slug(text: str) -> str:
 
 # -- writing ---------------------------------------------------------------------------
 
-HEADER_FILL = "1F4E5F"
 README_LINES = [
     ("ldkit capability model workbook", "title"),
     ("Fill the sheets below; one record per row, header in row 1. Do not rename headers.", ""),
@@ -426,25 +425,6 @@ def _rows_for(model: CapabilityModel) -> dict[str, list[tuple]]:
     }
 
 
-def _style_sheet(ws: Any, spec: Iterable[Column], n_rows: int) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    bold = Font(bold=True, color="FFFFFF")
-    fill = PatternFill("solid", fgColor=HEADER_FILL)
-    for i, col in enumerate(spec, start=1):
-        cell = ws.cell(row=1, column=i)
-        cell.font, cell.fill = bold, fill
-        letter = get_column_letter(i)
-        ws.column_dimensions[letter].width = col.width
-        if col.wrap:
-            for (c,) in ws.iter_rows(min_row=2, max_row=n_rows + 1, min_col=i, max_col=i):
-                c.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = "A2"
-    if ws.max_column and n_rows:
-        ws.auto_filter.ref = f"A1:{get_column_letter(ws.max_column)}{n_rows + 1}"
-
-
 def _list_validation(ws: Any, formula: str, cells: str | list[str], prompt: str) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -496,35 +476,19 @@ def write_excel(model: CapabilityModel, path: str | Path) -> Path:
     """Write the formatted authoring workbook (atomically); return its path."""
     from openpyxl import Workbook
     from openpyxl.formatting.rule import ColorScaleRule
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment
 
     from ldkit.io import atomic_path
 
     if Path(path).suffix.lower() != ".xlsx":
         raise UnsupportedFormatError(f"{path}: the workbook must have the extension .xlsx")
     wb = Workbook()
-    readme = wb.active
-    readme.title = "README"
-    for i, (text, kind) in enumerate(README_LINES, start=1):
-        cell = readme.cell(row=i, column=1, value=text)
-        if kind == "title":
-            cell.font = Font(bold=True, size=14)
-        elif kind == "h":
-            cell.font = Font(bold=True)
-    readme.column_dimensions["A"].width = 120
-
+    readme_sheet(wb, README_LINES)
     data = _rows_for(model)
     spare = 500
     for sheet, spec in SHEETS.items():
-        ws = wb.create_sheet(sheet)
-        ws.append([c.header for c in spec])
-        for row in data[sheet]:
-            ws.append(list(row))
-        for cells in ws.iter_rows(min_row=2):
-            for cell in cells:  # text that starts with '=' is text, not a formula
-                if cell.data_type == "f":
-                    cell.data_type = "s"
-        _style_sheet(ws, spec, len(data[sheet]))
+        table_sheet(wb, sheet, [c.header for c in spec], data[sheet],
+                    widths=[c.width for c in spec], wrap=[c.wrap for c in spec])
     last = max(spare, *(len(rows) + 200 for rows in data.values()))
 
     _list_validation(wb["Capabilities"], f"Domains!$A$2:$A${last}", f"C2:C{last}",
@@ -549,13 +513,12 @@ def write_excel(model: CapabilityModel, path: str | Path) -> Path:
                        "C", last)
 
     # generated matrix view
-    ws = wb.create_sheet("Matrix")
-    ws.append(["Role ID", "Role", *model.capability_ids])
+    matrix_rows = []
     for r in model.roles:
         levels = {q.capability: q.level for q in r.requirements}
-        ws.append([r.id, r.name, *(levels.get(c) for c in model.capability_ids)])
-    _style_sheet(ws, [Column("Role ID", "", width=28), Column("Role", "", width=32),
-                      *(Column(c, "", width=6) for c in model.capability_ids)], len(model.roles))
+        matrix_rows.append([r.id, r.name, *(levels.get(c) for c in model.capability_ids)])
+    ws = table_sheet(wb, "Matrix", ["Role ID", "Role", *model.capability_ids], matrix_rows,
+                     widths=[28, 32, *[6] * len(model.capability_ids)])
     for (cell,) in ws.iter_cols(min_col=3, max_col=ws.max_column, min_row=1, max_row=1):
         cell.alignment = Alignment(text_rotation=90, horizontal="center")
     ws.row_dimensions[1].height = 150

@@ -91,6 +91,7 @@ from ldkit.errors import (
     UnsupportedFormatError,
     ValidationError,
 )
+from ldkit.xlsx import readme_sheet, table_sheet
 
 if TYPE_CHECKING:  # pragma: no cover
     from ldkit.capability.model import CapabilityModel
@@ -939,7 +940,6 @@ SHEETS: dict[str, tuple[_Column, ...]] = {
     ),
 }
 SHEET_ORDER = ("Catalog", "Activities", "Programs")
-HEADER_FILL = "1F4E5F"
 SPARE_ROWS = 500
 
 
@@ -1140,7 +1140,6 @@ def _validation(ws: Any, cells: str, prompt: str, **kwargs: Any) -> None:
 
 def _write_excel(cat: Catalog, path: str | Path) -> Path:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     from ldkit.io import atomic_path
@@ -1148,41 +1147,17 @@ def _write_excel(cat: Catalog, path: str | Path) -> Path:
     if Path(path).suffix.lower() != ".xlsx":
         raise UnsupportedFormatError(f"{path}: the workbook must have the extension .xlsx")
     wb = Workbook()
-    readme = wb.active
-    readme.title = "README"
-    for i, (text, kind) in enumerate(_readme_lines(), start=1):
-        cell = readme.cell(row=i, column=1, value=text)
-        if kind:
-            cell.font = Font(bold=True, size=14 if kind == "title" else 11)
-    readme.column_dimensions["A"].width = 120
+    readme_sheet(wb, _readme_lines())
 
     data = _rows_for(cat)
     last = max(SPARE_ROWS, *(len(rows) + 200 for rows in data.values()))
-    bold, fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor=HEADER_FILL)
     letters: dict[tuple[str, str], str] = {}
     for sheet in SHEET_ORDER:
         spec = SHEETS[sheet]
-        ws = wb.create_sheet(sheet)
-        ws.append([c.header for c in spec])
-        for row in data[sheet]:
-            ws.append(list(row))
-        for cells in ws.iter_rows(min_row=2):
-            for cell in cells:  # text that starts with '=' is text, not a formula
-                if cell.data_type == "f":
-                    cell.data_type = "s"
-        n = len(data[sheet])
+        table_sheet(wb, sheet, [c.header for c in spec], data[sheet],
+                    widths=[c.width for c in spec], wrap=[c.wrap for c in spec])
         for i, col in enumerate(spec, start=1):
-            letter = get_column_letter(i)
-            letters[sheet, col.key] = letter
-            head = ws.cell(row=1, column=i)
-            head.font, head.fill = bold, fill
-            ws.column_dimensions[letter].width = col.width
-            if col.wrap:
-                for (c,) in ws.iter_rows(min_row=2, max_row=n + 1, min_col=i, max_col=i):
-                    c.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.freeze_panes = "A2"
-        if n:
-            ws.auto_filter.ref = f"A1:{get_column_letter(len(spec))}{n + 1}"
+            letters[sheet, col.key] = get_column_letter(i)
 
     def rng(sheet: str, key: str) -> str:
         letter = letters[sheet, key]
