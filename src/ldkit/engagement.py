@@ -202,8 +202,6 @@ def new_engagement(client: str, *, template: str | Path | None = None,
 
 # -- runs ------------------------------------------------------------------------------------
 
-COMMON_PARAMETERS = ("client", "engagement_dir", "min_group_size", "currency", "run_dir",
-                     "deliverables")
 
 
 def engagement_notebooks(folder: str | Path) -> list[Path]:
@@ -285,7 +283,6 @@ def run_engagement(folder: str | Path, *, only: str | None = None, force: bool =
     import json
 
     from ldkit.runner import (
-        check_parameters,
         file_hashes,
         new_run_id,
         run_notebooks,
@@ -303,16 +300,9 @@ def run_engagement(folder: str | Path, *, only: str | None = None, force: bool =
             return _report_from_manifest(last, manifest)
     run_dir = root / "runs" / new_run_id()
     jobs = notebook_jobs(root, config, run_dir, only=only)
-    problems: list[Problem] = []
-    for job in jobs:
-        try:
-            check_parameters(job.path, job.parameters, source=str(root / CONFIG_FILE))
-        except ValidationError as exc:
-            problems += exc.problems
-    if problems:
-        raise ValidationError(problems, what=str(root / CONFIG_FILE))
-    run_dir.mkdir(parents=True, exist_ok=True)
-    report = run_notebooks(jobs, run_dir, cwd=root, progress=progress)
+    # run_notebooks checks every job's parameters before any kernel starts
+    report = run_notebooks(jobs, run_dir, cwd=root, progress=progress,
+                           source=str(root / CONFIG_FILE))
     write_manifest(run_dir, parameters={j.name: j.parameters for j in jobs}, inputs=inputs,
                    report=report)
     return report

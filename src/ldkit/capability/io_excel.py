@@ -101,7 +101,6 @@ SHEETS: dict[str, tuple[Column, ...]] = {
     ),
 }
 
-GENERATED_SHEETS = ("README", "Matrix")
 MODEL_FIELDS = ("id", "name", "version", "description", "default_scale")
 
 
