@@ -71,6 +71,12 @@ class Inputs(BaseModel):
     self_codebook: str = "data/raw/codebook_self.yaml"
     manager_survey: str = ""
     manager_codebook: str = ""
+    learning_catalog: str = ""   # learning catalog (.yaml or .xlsx) for 3-learning-plans
+    roi_case: str = ""           # ROI and business case (.yaml) for 4-roi-business-case
+    assessments: str = ""        # pre/post assessment scores (.csv or .xlsx), evaluation level 2
+    strategy: str = ""           # goal register, portfolio and RACI (.yaml) for 5-strategy-tracking
+    lms_completions: str = ""    # LMS enrolment/completion export (.csv or .xlsx)
+    time_tracking: str = ""      # hours by person, program and month (.csv or .xlsx)
 
 
 class EngagementConfig(BaseModel):

@@ -95,6 +95,38 @@ def key_findings(tables: dict[str, pd.DataFrame], names: dict[str, str]) -> list
     return out
 
 
+# Later phases add their own findings and sections to the engagement report. Each entry
+# names a function ``(root: Path, names: Mapping[str, str]) -> (findings, sections)`` that
+# reads the phase's processed outputs and returns ([], []) when the phase did not run.
+PHASE_SECTIONS = (
+    "ldkit.plans.report:plan_sections",
+    "ldkit.roi.report:roi_sections",
+    "ldkit.strategy.report:strategy_sections",
+)
+
+
+def phase_sections(root: Path, names: dict[str, str]) -> tuple[list[str], list]:
+    """Findings and sections of every later phase that produced outputs, in phase order."""
+    import importlib
+    import importlib.util
+
+    findings: list[str] = []
+    sections: list = []
+    for entry in PHASE_SECTIONS:
+        module, _, func = entry.partition(":")
+        try:
+            found = importlib.util.find_spec(module)
+        except ModuleNotFoundError:  # its package is not there yet
+            found = None
+        if found is None:
+            continue
+        build = getattr(importlib.import_module(module), func)
+        more_findings, more_sections = build(root, names)
+        findings += list(more_findings)
+        sections += list(more_sections)
+    return findings, sections
+
+
 def _quality_view(quality: pd.DataFrame) -> pd.DataFrame:
     """Flags and reliability only (the row counts have their own table)."""
     if quality.empty or "section" not in quality:
@@ -170,12 +202,14 @@ def build_report(p: SummaryParams) -> Report:
             if model is not None else ()),
             fig("required-levels", "Required proficiency by role")),
     ]
+    later_findings, later_sections = phase_sections(root, names)
+    sections += later_sections
     return Report(
         client=p.client,
         title="Learning needs analysis",
         subtitle="Capability gaps and priorities",
         date=date.today().isoformat(),
-        key_findings=tuple(key_findings(tables, names)),
+        key_findings=tuple(key_findings(tables, names) + later_findings),
         sections=tuple(s for s in sections if s.tables or s.figures or s.paragraphs),
         next_steps=NEXT_STEPS,
         min_group_size=p.min_group_size,
