@@ -66,7 +66,57 @@ def make_demo_engagement(folder: str | Path, *, n_employees: int = 240, seed: in
                          (exports.manager_codebook, config.inputs.manager_codebook)):
         if made.resolve() != (root / wanted).resolve():
             made.replace(root / wanted)
+    later = _later_phase_inputs(raw, n_employees=n_employees, seed=seed)
+    set_inputs(root, {k: v.relative_to(root).as_posix() for k, v in later.items()})
     return root
+
+
+def _later_phase_inputs(raw: Path, *, n_employees: int, seed: int) -> dict[str, Path]:
+    """Inputs of the phases after the needs analysis: catalog, ROI case, strategy."""
+    import importlib.util
+
+    from ldkit.plans import starter_catalog
+
+    written = {"learning_catalog": starter_catalog("pharma-commercial").to_yaml(
+        raw / "learning_catalog.yaml")}
+    if importlib.util.find_spec("ldkit.roi.demo") is not None:
+        from ldkit.roi.demo import write_demo_case
+
+        written.update(write_demo_case(raw, n_learners=n_employees, seed=seed))
+    if importlib.util.find_spec("ldkit.strategy.demo") is not None:
+        from ldkit.strategy.demo import write_demo_strategy
+
+        written.update(write_demo_strategy(raw, seed=seed))
+    return written
+
+
+def set_inputs(root: str | Path, values: dict[str, str]) -> Path:
+    """Set ``inputs:`` entries of an engagement's ``engagement.yaml``, keeping its comments.
+
+    Each ``key: value`` line under ``inputs:`` is rewritten in place (a key not
+    yet present is added at the end of the block); the result is validated.
+    """
+    import re
+
+    from ldkit.engagement import CONFIG_FILE, load_engagement
+    from ldkit.io import atomic_write_text
+
+    path = Path(root) / CONFIG_FILE
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("inputs:"))
+    end = next((i for i in range(start + 1, len(lines))
+                if lines[i] and not lines[i].startswith((" ", "#"))), len(lines))
+    pending = dict(values)
+    for i in range(start + 1, end):
+        m = re.match(r"(\s+)(\w+):(\s*)(\"\"|\S+)?(\s*#.*)?$", lines[i])
+        if m and m.group(2) in pending:
+            value = pending.pop(m.group(2))
+            comment = m.group(5) or ""
+            lines[i] = f"{m.group(1)}{m.group(2)}: {value}{comment}"
+    lines[end:end] = [f"  {k}: {v}" for k, v in pending.items()]
+    atomic_write_text(path, "\n".join(lines) + "\n")
+    load_engagement(root)
+    return path
 
 
 def run_demo(out: str | Path = "demo-output", *, progress: bool = True) -> list[Path]:

@@ -106,6 +106,16 @@ def _save_figure(figure: Any, path: Path) -> Path:
     return path
 
 
+def _write_people(result: NeedsResult, folder: Path) -> None:
+    """Per-person tables for the learning plans (pseudonymous ids; never a deliverable)."""
+    from ldkit.io import atomic_path
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, table in (("person_gaps", result.person_gaps), ("people", result.people)):
+        with atomic_path(folder / f"{name}.csv") as tmp:
+            table.to_csv(tmp, index=False)
+
+
 def needs_analysis_step(p: NeedsAnalysisParams) -> NeedsStepResult:
     """Read the surveys, score them, write tables (CSV, workbook) and figures."""
     from ldkit.capability import read_model
@@ -121,6 +131,7 @@ def needs_analysis_step(p: NeedsAnalysisParams) -> NeedsStepResult:
                                    secret=secret))
     attrs = [a for a in p.segment_by if a in surveys[0].respondents.columns]
     result = score_needs(surveys, model, min_n=p.min_group_size, segment_by=attrs)
+    _write_people(result, p.processed / "people")
     out = p.processed / "needs"
     tables = {f.stem: f for f in write_needs_tables(result, out)}
     names = {c.id: c.name for c in model.capabilities} | {r.id: r.name for r in model.roles}

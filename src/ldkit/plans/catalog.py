@@ -61,10 +61,10 @@ Examples
 >>> catalog.activity("ap-strategic-workshop").prerequisites
 ('sm-essentials-elearning',)
 >>> [a.id for a in catalog.for_capability("territory_business_analytics", 1)]
-['tba-crm-data-elearning', 'tba-territory-review']
+['tba-crm-data-elearning', 'tba-territory-review', 'fs-buddy-mentoring', 'fs-peer-circle']
 >>> hours = catalog.table().groupby("modality")["hours"].sum()
 >>> (hours / hours.sum()).round(2).to_dict()  # 70-20-10
-{'experiential': 0.7, 'formal': 0.1, 'social': 0.19}
+{'experiential': 0.71, 'formal': 0.09, 'social': 0.2}
 """
 
 from __future__ import annotations

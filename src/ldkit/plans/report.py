@@ -1,0 +1,102 @@
+"""The learning-plans part of the engagement report (from ``data/processed/plans``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["plan_findings", "plan_sections"]
+
+
+def _read(folder: Path, name: str) -> pd.DataFrame:
+    path = folder / f"cohort_{name}.csv"
+    return pd.read_csv(path) if path.exists() else pd.DataFrame()
+
+
+def plan_findings(totals: pd.DataFrame, mix: pd.DataFrame, coverage: pd.DataFrame,
+                  currency: str = "") -> list[str]:
+    """Plain-language findings of the cohort view.
+
+    >>> totals = pd.DataFrame({"measure": ["learners", "planned", "no plan needed",
+    ...     "infeasible", "total hours", "total cost"], "value": [10, 8, 1, 1, 400, 9000]})
+    >>> mix = pd.DataFrame({"modality": ["experiential", "social", "formal"],
+    ...     "target": [0.7, 0.2, 0.1], "achieved": [0.65, 0.22, 0.13]})
+    >>> coverage = pd.DataFrame({"capability": ["x", "total"], "goals": [20, 20],
+    ...     "covered": [19, 19], "share_covered": [0.95, 0.95]})
+    >>> for line in plan_findings(totals, mix, coverage, "EUR"):
+    ...     print(line)  # doctest: +NORMALIZE_WHITESPACE
+    Personal learning plans for 8 of 10 learners (1 needs none, 1 could not be planned
+    within the limits): 400 hours and 9,000 EUR in total.
+    Learning mix achieved 65/22/13 against the 70/20/10 target; the plans cover 95% of
+    the 20 gap goals.
+    """
+    if totals.empty:
+        return []
+    value = dict(zip(totals["measure"], totals["value"], strict=False))
+    n, planned = int(value["learners"]), int(value["planned"])
+    none, infeasible = int(value.get("no plan needed", 0)), int(value.get("infeasible", 0))
+    extra = []
+    if none:
+        extra.append(f"{none} need{'s' if none == 1 else ''} none")
+    if infeasible:
+        extra.append(f"{infeasible} could not be planned within the limits")
+    money = f" {currency}" if currency else ""
+    out = [f"Personal learning plans for {planned} of {n} learners"
+           + (f" ({', '.join(extra)})" if extra else "")
+           + f": {value['total hours']:,.0f} hours and {value['total cost']:,.0f}{money} in total."]
+    if not mix.empty and not coverage.empty:
+        achieved = "/".join(f"{v * 100:.0f}" for v in mix["achieved"].fillna(0))
+        target = "/".join(f"{v * 100:.0f}" for v in mix["target"])
+        total = coverage[coverage["capability"] == "total"].iloc[0]
+        out.append(f"Learning mix achieved {achieved} against the {target} target; the plans "
+                   f"cover {total['share_covered']:.0%} of the {int(total['goals'])} gap goals.")
+    return out
+
+
+def plan_sections(root: Path, names: Mapping[str, str]) -> tuple[list[str], list]:
+    """Findings and the "Learning plans" section; ([], []) when no plans were built."""
+    from ldkit.deliverables import Figure, Section, Table
+
+    folder = Path(root) / "data" / "processed" / "plans"
+    totals = _read(folder, "totals")
+    if totals.empty:
+        return [], []
+    mix, coverage = _read(folder, "mix"), _read(folder, "coverage")
+    grid, reasons = _read(folder, "seats_by_month"), _read(folder, "without_plan_reasons")
+    figures = Path(root) / "data" / "processed" / "figures"
+
+    def fig(name: str, title: str, caption: str = "") -> tuple:
+        path = figures / f"{name}.png"
+        return (Figure(title, path.read_bytes(), caption),) if path.exists() else ()
+
+    top = grid.head(15).drop(columns=["activity"]) if not grid.empty else grid
+    shown_totals = totals.assign(value=totals["value"].round(1))
+    section = Section("Learning plans", (
+        "Each learner's plan pursues their largest weighted gaps (gap x importance, raised for "
+        "Borich focus capabilities) with catalog activities chosen by an integer program "
+        "within the hours and cost budgets and the 70-20-10 mix; every learner has a document "
+        "in deliverables/plans.",
+        "Seats are counted in the month an activity starts; cohorts follow from the catalog's "
+        "seats per cohort.",
+    ), tuple(t for t in (
+        Table("Plans: totals", shown_totals),
+        Table("Learning mix: target and achieved", mix),
+        Table("Gap goals covered by capability", coverage),
+        Table("Seats per month: the 15 busiest activities", top),
+        Table("Learners without a plan, by reason", reasons) if not reasons.empty else None,
+    ) if t is not None), fig("plans-mix", "Learning mix") + fig("plans-seats", "Seats per month")
+        + fig("plans-coverage", "Coverage of the gaps"))
+    return plan_findings(totals, mix, coverage, _currency(Path(root))), [section]
+
+
+def _currency(root: Path) -> str:
+    """The engagement's currency (the catalog's costs are in it), or "" when unknown."""
+    from ldkit.engagement import load_engagement
+    from ldkit.errors import LdkitError
+
+    try:
+        return load_engagement(root).currency
+    except (LdkitError, OSError):
+        return ""
