@@ -72,6 +72,7 @@ class Inputs(BaseModel):
     manager_survey: str = ""
     manager_codebook: str = ""
     learning_catalog: str = ""   # learning catalog (.yaml or .xlsx) for 3-learning-plans
+    plan_adjustments: str = ""   # pins, exclusions, career goals per learner (.csv or .xlsx)
     roi_case: str = ""           # ROI and business case (.yaml) for 4-roi-business-case
     assessments: str = ""        # pre/post assessment scores (.csv or .xlsx), evaluation level 2
     strategy: str = ""           # goal register, portfolio and RACI (.yaml) for 5-strategy-tracking
