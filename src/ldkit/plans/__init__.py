@@ -7,9 +7,11 @@ Public API (so far)::
     starter_catalog, starter_catalogs     catalogs shipped with ldkit
     MODALITIES, FORMATS, FORMAT_MODALITY  70-20-10 modality classes and formats
     build_plans, PlanOptions, PlanSet     goals, activity choice (an integer program), timeline
+    cohort_view, CohortView               seats per activity and month, hours, cost, mix, coverage
+    lms_assignments, write_lms_csv        learner, activity id, due date for LMS bulk enrolment
+    write_plan_documents, PlanDocuments   one document per learner, HTML (print-ready) and DOCX
 
-Not yet: per-learner documents (HTML/DOCX), the cohort view, the LMS assignment CSV, the
-engagement notebook and the scale benchmark (see the open issue).
+The engagement notebook ``3-learning-plans`` runs :func:`ldkit.plans.step.learning_plans_step`.
 """
 
 from ldkit.plans.build import PlanOptions, PlanSet, build_plans
@@ -25,6 +27,8 @@ from ldkit.plans.catalog import (
     starter_catalogs,
     write_catalog_template,
 )
+from ldkit.plans.cohort import CohortView, cohort_view, lms_assignments, write_lms_csv
+from ldkit.plans.documents import PlanDocuments, write_plan_documents
 
 __all__ = [
     "FORMATS",
@@ -32,12 +36,18 @@ __all__ = [
     "MODALITIES",
     "Activity",
     "Catalog",
+    "CohortView",
+    "PlanDocuments",
     "PlanOptions",
     "PlanSet",
     "Program",
     "build_plans",
+    "cohort_view",
+    "lms_assignments",
     "read_catalog",
     "starter_catalog",
     "starter_catalogs",
     "write_catalog_template",
+    "write_lms_csv",
+    "write_plan_documents",
 ]
