@@ -18,7 +18,16 @@ MODULES = [
     "ldkit.needs.scoring", "ldkit.needs.plots", "ldkit._notebooks", "ldkit.deliverables",
     "ldkit.audit", "ldkit.runner", "ldkit.records", "ldkit.engagement", "ldkit.steps",
     "ldkit.report", "ldkit.check", "ldkit.plans", "ldkit.plans.catalog",
-    "ldkit.plans.build", "ldkit.xlsx",
+    "ldkit.plans.build", "ldkit.plans.cohort", "ldkit.plans.documents", "ldkit.plans.step",
+    "ldkit.plans.report", "ldkit.plans.plots", "ldkit.xlsx",
+    "ldkit.strategy", "ldkit.strategy.goals", "ldkit.strategy.portfolio", "ldkit.strategy.raci",
+    "ldkit.strategy.io", "ldkit.strategy.actuals", "ldkit.strategy.tracking",
+    "ldkit.strategy.review", "ldkit.strategy.plots", "ldkit.strategy.report",
+    "ldkit.strategy.step", "ldkit.strategy.demo",
+    "ldkit.roi", "ldkit.roi.costs", "ldkit.roi.benefits", "ldkit.roi.phillips",
+    "ldkit.roi.finance", "ldkit.roi.sensitivity", "ldkit.roi.appraisal", "ldkit.roi.model",
+    "ldkit.roi.case", "ldkit.roi.plots", "ldkit.roi.step", "ldkit.roi.report", "ldkit.roi.demo",
+    "ldkit.evaluation",
 ]
 
 

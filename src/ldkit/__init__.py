@@ -6,12 +6,16 @@ Modules (import them by name; nothing heavy is imported by ``import ldkit``)::
     ldkit.codebook     what each column of a survey export means
     ldkit.survey       read survey exports as they come (Qualtrics, SurveyMonkey, Forms)
     ldkit.needs        gaps, self vs manager, Borich, Cronbach's alpha, segments
+    ldkit.plans        learning catalog, personalized learning plans, documents, cohort view
+    ldkit.roi          Phillips ROI, costs and benefits, NPV/IRR, sensitivity, option appraisal
+    ldkit.evaluation   Kirkpatrick levels 1-4: effect sizes, normalized gain, application
+    ldkit.strategy     goal register and SMART checks, portfolio, plan against actual, RACI
     ldkit.datasets     synthetic survey exports of a fictional client (tests, demos)
     ldkit.engagement   client engagements: engagement.yaml, ldkit new, ldkit run, results
     ldkit.runner       papermill execution of notebooks, parameter checks, manifests
     ldkit.records      ldkit.record(name, value) inside a notebook; read_records afterwards
     ldkit.steps        the work of each engagement notebook
-    ldkit.report       the needs-analysis deliverable built from a run's tables
+    ldkit.report       the engagement report built from a run's tables (all phases)
     ldkit.deliverables HTML report, Excel workbook and PowerPoint deck renderers
     ldkit.audit        deliverables checked for identifiers and small groups
     ldkit.errors       the exception tree (LdkitError and its subclasses)

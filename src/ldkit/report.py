@@ -152,6 +152,10 @@ def build_report(p: SummaryParams) -> Report:
         path = figures / f"{name}.png"
         return (Figure(title, path.read_bytes(), caption),) if path.exists() else ()
 
+    def tab(title: str, df: pd.DataFrame) -> tuple:
+        """A one-table tuple, or () when the phase that writes the table did not run."""
+        return (Table(title, df),) if len(df.columns) and not df.empty else ()
+
     def named(df: pd.DataFrame) -> pd.DataFrame:
         """Display names for ids, short readable headers, a plain 0..n-1 index."""
         out = df.reset_index(drop=True)
@@ -175,22 +179,21 @@ def build_report(p: SummaryParams) -> Report:
             "pseudonyms on load and appear nowhere in this report.",
             f"No figure is shown for a group of fewer than {p.min_group_size} people; where "
             "one cell is hidden, a second is hidden so it cannot be recovered from the total.",
-        ), (Table("Rows received, kept and excluded", tables["counts"]),
-            Table("Data quality: flags and scale reliability",
-                  _quality_view(tables["quality"])))),
+        ), tab("Rows received, kept and excluded", tables["counts"])
+            + tab("Data quality: flags and scale reliability", _quality_view(tables["quality"]))),
         Section("Gaps to requirement", (
             "Gap = required level - current level (mean of self and manager ratings). "
             "Priority = mean gap x importance weight of the capability for the role.",
-        ), (Table("Top priorities by role and capability", named(top[gap_cols])),),
+        ), tab("Top priorities by role and capability", named(top[gap_cols])),
             fig("gap-heatmap", "Gap to requirement by role and capability")),
         Section("Priorities (Borich)", (
             "Borich's mean weighted discrepancy score: mean importance x (mean importance - "
             "mean competence), over respondents who rated both.",
-        ), (Table("Borich priorities", named(tables["borich"])),),
+        ), tab("Borich priorities", named(tables["borich"])),
             fig("locus-for-focus", "Locus for Focus",
                 "Upper right: high importance and high discrepancy, the focus.")),
-        Section("Self against manager", (), (Table("Self against manager",
-                                                  named(tables["self_vs_manager"])),),
+        Section("Self against manager", (), tab("Self against manager",
+                                                named(tables["self_vs_manager"])),
                 fig("self-vs-manager", "Self against manager ratings")),
         Section("Segments", (), tuple(Table(f"Gaps by {k.replace('_', ' ')}", named(v))
                                       for k, v in segments.items())),

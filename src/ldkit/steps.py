@@ -1,13 +1,20 @@
 """The work of each engagement notebook, so that notebooks hold narrative and calls only.
 
-Each template notebook validates its parameters into one of the typed
-objects here (the cell after its ``parameters`` cell), then calls one step:
+Each template notebook validates its parameters into a typed object (defined
+here, or in the package of a later phase) in the cell after its ``parameters`` cell,
+then calls one step:
 
 ==========================  ====================================================
 ``1-needs-analysis``        :func:`needs_analysis_step`: read the surveys, score
                             against the capability model, write tables and figures
 ``2-capability-model``      :func:`capability_model_step`: validate the model,
                             write its workbook, Moodle CSV and heatmap
+``3-learning-plans``        :func:`ldkit.plans.step.learning_plans_step`: plans,
+                            documents, cohort view, LMS file
+``4-roi-business-case``    :func:`ldkit.roi.step.roi_step`: costs, benefits, ROI,
+                            sensitivity, options, evaluation
+``5-strategy-tracking``     :func:`ldkit.strategy.step.strategy_step`: plan against
+                            actual, monthly report
 ``9-executive-summary``     :func:`executive_summary_step`: build the report,
                             workbook and deck from the recorded results
 ==========================  ====================================================
