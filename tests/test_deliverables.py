@@ -322,3 +322,21 @@ def test_index_is_shown(tmp_path):
     report = Report("Acme", "T", sections=(Section("S", tables=(Table("Pivot", pivot),)),))
     ws = load_workbook(render_workbook(report, tmp_path / "p.xlsx"))["Pivot"]
     assert [c.value for c in ws[1]] == ["role", "EU", "US"]
+
+
+def test_detail_tables_stay_off_the_deck(tmp_path):
+    shown = Table("Totals", pd.DataFrame({"measure": ["learners"], "value": [240]}))
+    detail = Table("Cost lines", pd.DataFrame({"item": ["venue"], "cost": [900.0]}),
+                   slide=False)
+    report = Report("Acme", "Business case",
+                    sections=(Section("Costs", ("Fully loaded.",), (shown, detail)),))
+    deck = Presentation(str(render_deck(report, tmp_path / "deck.pptx")))
+    titles = [s.shapes.title.text for s in deck.slides]
+    assert titles == ["Business case", "Agenda", "Totals"]
+    notes = deck.slides[2].notes_slide.notes_text_frame.text
+    assert notes == "Fully loaded.\n\nDetail in the report and workbook: Cost lines."
+    workbook = load_workbook(render_workbook(report, tmp_path / "book.xlsx"))
+    assert {"Totals", "Cost lines"} <= set(workbook.sheetnames)
+    assert "Cost lines" in render_html(report, tmp_path / "r.html").read_text(encoding="utf-8")
+    with pytest.raises(ParameterError, match="'slide' parameter of Table"):
+        Table("x", pd.DataFrame({"a": [1]}), slide="no")

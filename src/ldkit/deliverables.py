@@ -142,6 +142,10 @@ class Table:
         Column name -> Excel number format (``"0.00"``, ``"0%"``, ``"#,##0"``).
         Columns not listed get the defaults: shares (name starts with
         ``share``) ``"0%"``, floats ``"0.00"``, integers ``"0"``.
+    slide : bool, default True
+        Whether the deck shows the table; False keeps a detail table in the HTML
+        report and the workbook only (the deck's notes name it), so the deck stays
+        a presentation.
 
     Examples
     --------
@@ -156,9 +160,12 @@ class Table:
     data: pd.DataFrame
     note: str = ""
     number_formats: Mapping[str, str] = field(default_factory=dict)
+    slide: bool = True
 
     def __post_init__(self) -> None:
         _check_text("title", self.title, func="Table", required=True)
+        if not isinstance(self.slide, bool):
+            raise _error("slide", "Table", "True or False", self.slide)
         if not isinstance(self.data, pd.DataFrame):
             raise _error("data", "Table", "a pandas DataFrame", self.data)
         _check_text("note", self.note, func="Table")
@@ -928,9 +935,12 @@ def render_deck(report: Report, path: str | Path) -> Path:
         deck.bullets("Key findings", report.key_findings)
     for section in report.sections:
         slides = [deck.figure(f) for f in section.figures]
-        slides += [deck.table(t) for t in section.tables]
+        slides += [deck.table(t) for t in section.tables if t.slide]
+        detail = [t.title for t in section.tables if not t.slide]
+        notes = tuple(section.paragraphs) + (
+            ("Detail in the report and workbook: " + "; ".join(detail) + ".",) if detail else ())
         if slides:
-            deck.notes(slides[0], section.paragraphs)
+            deck.notes(slides[0], notes)
         else:
             deck.bullets(section.title, section.paragraphs)
     if report.next_steps:

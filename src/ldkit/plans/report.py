@@ -82,9 +82,9 @@ def plan_sections(root: Path, names: Mapping[str, str]) -> tuple[list[str], list
         "seats per cohort.",
     ), tuple(t for t in (
         Table("Plans: totals", shown_totals),
-        Table("Learning mix: target and achieved", mix),
-        Table("Gap goals covered by capability", coverage),
-        Table("Seats per month: the 15 busiest activities", top),
+        Table("Learning mix: target and achieved", mix, slide=False),
+        Table("Gap goals covered by capability", coverage, slide=False),
+        Table("Seats per month: the 15 busiest activities", top, slide=False),
         Table("Learners without a plan, by reason", reasons) if not reasons.empty else None,
     ) if t is not None), fig("plans-mix", "Learning mix") + fig("plans-seats", "Seats per month")
         + fig("plans-coverage", "Coverage of the gaps"))

@@ -189,7 +189,7 @@ def roi_sections(root: Path, names: Mapping[str, str]) -> tuple[list[str], list]
             "planned deliveries; participants' time is loaded salary x hours.",
         ), (Table("Costs by category", t["costs"],
                   number_formats={"cost": MONEY, "per_participant": MONEY}),
-            Table("Cost lines", lines, number_formats={"cost": MONEY}))))
+            Table("Cost lines", lines, number_formats={"cost": MONEY}, slide=False))))
     if not t["benefits"].empty:
         cols = ["measure", "annual_improvement", "value_per_unit", "isolation_method",
                 "isolation_share", "confidence_share", "benefit", "note"]
@@ -221,11 +221,12 @@ def roi_sections(root: Path, names: Mapping[str, str]) -> tuple[list[str], list]
         top = t["tornado"].head(10)[["input", "low", "high", "range", "roi_low", "roi_high"]]
         tables = [Table("ROI sensitivity, one input at a time", top,
                         number_formats={"low": "#,##0.00", "high": "#,##0.00",
-                                        "roi_low": "0", "roi_high": "0"})]
+                                        "roi_low": "0", "roi_high": "0"}, slide=False)]
         if not t["monte_carlo"].empty:
             tables.append(Table("ROI percentiles over the simulated scenarios",
                                 t["monte_carlo"], number_formats={"roi_pct": "0",
-                                                                  "net_benefit": MONEY}))
+                                                                  "net_benefit": MONEY},
+                                slide=False))
         if not t["break_even"].empty:
             tables.append(Table("Break-even improvement (ROI = 0)",
                                 _blank(t["break_even"], "unit"),
@@ -250,10 +251,10 @@ def roi_sections(root: Path, names: Mapping[str, str]) -> tuple[list[str], list]
                         number_formats={"value": "#,##0.00"})]
         if not t["application"].empty:
             tables.append(Table("Application on the job (level 3)",
-                                _blank(t["application"], "suppressed")))
+                                _blank(t["application"], "suppressed"), slide=False))
         if not t["assessment_counts"].empty:
             tables.append(Table("Assessment rows received, kept and excluded",
-                                t["assessment_counts"]))
+                                t["assessment_counts"], slide=False))
         sections.append(Section("Programme evaluation", (
             "Level 2 compares each learner's pre- and post-test: Hake's normalized gain "
             "(class averages) and Hedges' g_av, the standardized mean difference (Lakens, "
@@ -265,15 +266,16 @@ def roi_sections(root: Path, names: Mapping[str, str]) -> tuple[list[str], list]
         for k, title in enumerate(titles, start=1):
             ranking = t["options"][t["options"]["title"] == title].drop(columns="title")
             robust = t["options_robustness"][t["options_robustness"]["title"] == title]
-            tables.append(Table(f"{title}: ranking", ranking))
+            tables.append(Table(f"{title}: ranking", ranking, slide=False))
             tables.append(Table(f"{title}: robustness to the weights",
                                 _blank(robust.drop(columns="title"), "new_top"),
                                 note="flip_weight: the weight at which another option "
-                                     "ties the top one"))
+                                     "ties the top one", slide=False))
             excluded = t["options_excluded"]
             if not excluded.empty and (excluded["title"] == title).any():
                 tables.append(Table(f"{title}: excluded",
-                                    excluded[excluded["title"] == title].drop(columns="title")))
+                                    excluded[excluded["title"] == title].drop(columns="title"),
+                                    slide=False))
             figs += fig(f"roi-options-{k}", title)
         sections.append(Section("Options appraisal", (
             "Weighted scores rank the options. Robustness: each criterion's weight moved "
@@ -284,12 +286,14 @@ def roi_sections(root: Path, names: Mapping[str, str]) -> tuple[list[str], list]
             "In house: loaded role costs (salary, on-costs, overhead, recruitment). "
             "Outsourced: the vendor's fee, the roles retained to manage it, transition costs.",
         ), (Table("Staffing: cost by year", t["staffing"],
-                  number_formats={c: MONEY for c in ("in_house", "outsourced", "difference")}),
+                  number_formats={c: MONEY for c in ("in_house", "outsourced", "difference")},
+                  slide=False),
             Table("Staffing: totals", t["staffing_summary"],
                   number_formats={"total_cost": MONEY, "npv_cost": MONEY}),
             Table("Staffing: loaded role costs", t["staffing_roles"],
                   number_formats={c: MONEY for c in ("salary", "on_costs", "overhead",
-                                                     "annual_cost", "one_off")}))))
+                                                     "annual_cost", "one_off")},
+                  slide=False))))
     return _findings(t, currency), sections
 
 
