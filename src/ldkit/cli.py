@@ -328,15 +328,26 @@ def run(
 
 @app.command("results")
 def results(
-    engagements: Annotated[list[Path], typer.Argument(help="Engagement folders.")],
+    engagements: Annotated[list[Path], typer.Argument(
+        help="Engagement folders, or batch-<id>.json files written by ldkit batch.")],
     out: Annotated[Path | None, typer.Option(help="Also write the table as CSV.")] = None,
 ) -> None:
-    """Print the key results recorded by the latest successful run of each engagement."""
+    """Print the key results recorded by the latest successful run of each engagement.
+
+    A batch file gives the results of the runs of that batch, with each engagement's folder.
+    """
     import pandas as pd
 
     from ldkit.engagement import run_results
 
-    table = pd.concat([run_results(e) for e in engagements], ignore_index=True)
+    def read(path: Path):
+        if path.suffix == ".json" and not path.is_dir():
+            from ldkit.batch import batch_results
+
+            return batch_results(path)
+        return run_results(path)
+
+    table = pd.concat([read(e) for e in engagements], ignore_index=True)
     _print_table("Recorded results", table)
     if out is not None:
         from ldkit.io import atomic_path
@@ -344,6 +355,64 @@ def results(
         with atomic_path(out) as tmp:
             table.to_csv(tmp, index=False)
         typer.echo(f"Wrote {out}")
+
+
+@app.command("batch")
+def batch(
+    engagements: Annotated[list[Path], typer.Argument(help="Engagement folders.")],
+    workers: Annotated[int | None, typer.Option(
+        help="Notebooks run at once (default: the number of CPUs).")] = None,
+    only: Annotated[str | None, typer.Option(
+        help="Run only this notebook of each engagement (name).")] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds one notebook may run.")] = 3600.0,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Rerun only what failed or whose inputs changed.")] = False,
+    executor: Annotated[str, typer.Option(
+        help="local (worker processes here) or dask (a Dask cluster: ldkit[dask]).")] = "local",
+    scheduler: Annotated[str | None, typer.Option(
+        help="Dask scheduler address, e.g. tcp://host:8786 (default: a local cluster).")] = None,
+    kernels: Annotated[str, typer.Option(
+        help="auto, fork (from a warm process; Linux) or fresh.")] = "auto",
+    out: Annotated[Path, typer.Option(
+        help="Folder for the batch summary batch-<id>.json.")] = Path("."),
+) -> None:
+    """Run the notebooks of many engagements concurrently; a summary of all at the end.
+
+    Each engagement runs its notebooks in order, each in a fresh kernel; a failure stops
+    only its own engagement. Exits 1 if any engagement failed or could not run.
+    """
+    from ldkit.batch import notebook_outcome, run_batch
+
+    report = run_batch(engagements, workers=workers, only=only, timeout=timeout,
+                       resume=resume, executor=executor, scheduler=scheduler,
+                       kernels=kernels, out=out, progress=True)
+    skipped = [e.given for e in report.engagements if e.status == "up to date"]
+    if skipped:
+        typer.echo(f"Skipped {len(skipped)} up-to-date engagement(s), inputs unchanged since "
+                   f"their last successful run: {', '.join(skipped)}")
+    for e in report.engagements:
+        if e.reused:
+            typer.echo(f"{e.given}: {e.message}")
+    table = report.summary()[["folder", "engagement", "status", "notebooks", "failed notebook",
+                              "cell", "duration_s"]]
+    table["cell"] = table["cell"].astype(object).where(table["cell"].notna(), None)
+    _print_table("Batch " + report.batch_id, table.rename(columns={"duration_s": "seconds"}))
+    for e in report.engagements:
+        bad = e.failed_notebook
+        if bad is not None and bad.error is not None:
+            typer.echo(f"{e.given}: {bad.name} {notebook_outcome(bad)}: {bad.error.message}"
+                       + (f" (executed copy: {bad.output})" if bad.output else ""))
+        elif e.status == "not run":
+            typer.echo(f"{e.given}: not run: {e.message}")
+    for note in report.notes:
+        typer.echo(f"note: {note}")
+    counts = ", ".join(f"{n} {status}" for status, n in report.counts().items())
+    typer.echo(f"{len(report.engagements)} engagement(s): {counts}")
+    if report.path is not None:
+        typer.echo(f"Batch summary: {report.path}")
+        typer.echo(f"Key results of all engagements: ldkit results {report.path}")
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 @app.command("audit")
@@ -390,6 +459,28 @@ def check(
         typer.echo("Recorded results: unchanged")
     if result.changed:
         raise typer.Exit(1)
+
+
+@app.command("roi")
+def roi(
+    case: Annotated[Path, typer.Argument(
+        help="ROI business case (.yaml); the layout is in ldkit/roi/example_case.yaml.")],
+    draws: Annotated[int | None, typer.Option(
+        help="Monte Carlo draws (default: the case's, else 10,000).")] = None,
+    seed: Annotated[int | None, typer.Option(
+        help="Monte Carlo seed (default: the case's, else 0).")] = None,
+) -> None:
+    """Compute a programme's ROI from a business case; print it with the rules applied.
+
+    Prints costs by category, benefits with their adjustments, BCR, ROI %, net benefit,
+    payback, NPV and IRR when the case gives years, the probability that ROI > 0, options,
+    staffing, and "Rules applied:". A case that breaks a conservative rule (a benefit
+    without an isolation share, an unadjusted estimate) is refused with what to add.
+    """
+    from ldkit.roi import analyse_case, read_case
+    from ldkit.roi.report import text_summary
+
+    typer.echo(text_summary(analyse_case(read_case(case), draws=draws, seed=seed)))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -36,6 +36,7 @@ import hashlib
 import io
 import json
 import logging
+import math
 import numbers
 import platform
 import re
@@ -72,6 +73,7 @@ __all__ = [
     "file_hashes",
     "new_run_id",
     "notebook_parameters",
+    "run_notebook",
     "run_notebooks",
     "write_manifest",
 ]
@@ -625,23 +627,98 @@ def _check_jobs(jobs: list[NotebookJob], timeout: int) -> None:
 def _run_one(
     job: NotebookJob, run_dir: Path, *, cwd: Any, kernel: str, timeout: int
 ) -> NotebookRun:
+    return run_notebook(job, run_dir, cwd=cwd, kernel_name=kernel, timeout=timeout)
+
+
+def run_notebook(
+    job: NotebookJob,
+    run_dir: str | Path,
+    *,
+    cwd: str | Path | None = None,
+    kernel_name: str | None = None,
+    timeout: int = 600,
+    notebook_timeout: float | None = None,
+    kernel_manager_class: type | None = None,
+    config: Any = None,
+    kernel_manager: Any = None,
+) -> NotebookRun:
+    """Run one notebook with papermill into ``run_dir/<job name>.ipynb``; never raises for it.
+
+    The building block of :func:`run_notebooks` and of :mod:`ldkit.batch`.
+    Unlike :func:`run_notebooks` it does not check the parameters first
+    (do it once, with :func:`check_parameters`, before any kernel starts).
+
+    Parameters
+    ----------
+    job : NotebookJob
+        The notebook, its parameters and the name of its executed copy.
+    run_dir : str or Path
+        Folder of the executed copy (created if needed).
+    cwd : str or Path, optional
+        Working folder of the kernel; default the current folder.
+    kernel_name : str, optional
+        Jupyter kernel to use; default :func:`ensure_kernel`.
+    timeout : int, default 600
+        Seconds one cell may run.
+    notebook_timeout : float, optional
+        Seconds the whole notebook may run (kernel start-up not counted); the
+        cell running at the deadline is stopped and the run fails with
+        ``ename`` "NotebookTimeout".
+    kernel_manager_class : type, optional
+        A :class:`jupyter_client.AsyncKernelManager` subclass for the kernel,
+        e.g. :class:`ldkit.kernels.ForkKernelManager`; default nbclient's.
+    config : traitlets.config.Config, optional
+        Configuration of the notebook client and kernel manager, merged over
+        ldkit's defaults (encrypted kernel sockets where available).
+    kernel_manager : jupyter_client.AsyncKernelManager, optional
+        A kernel manager whose kernel is already started (e.g. one started
+        ahead of need); the notebook runs in it and the caller shuts it down.
+        Default: a new kernel, started and shut down here.
+
+    Returns
+    -------
+    NotebookRun
+        "ok", or "failed" with a :class:`NotebookError`: the failing cell and
+        its error; "kernel died" (``ename`` "DeadKernelError") when the kernel
+        process ended; a timeout (``ename`` "CellTimeoutError" or
+        "NotebookTimeout"); or any other error of start-up or I/O.
+    """
     import papermill
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
     output = run_dir / f"{job.name}.ipynb"
+    options = _client_options(config)
+    if kernel_manager_class is not None:
+        options["kernel_manager_class"] = kernel_manager_class
+    if kernel_manager is not None:
+        options["km"] = kernel_manager
+    if cwd is not None:
+        # the kernel starts in cwd; papermill's own cwd= would chdir this whole process,
+        # which two notebooks run from two threads cannot share
+        options["resources"] = {"metadata": {"path": str(Path(cwd).absolute())}}
     began = time.perf_counter()
+    deadline = None
+    if notebook_timeout is not None:
+        deadline = time.monotonic() + notebook_timeout
+
+        def cell_timeout(cell: Any) -> int:
+            left = math.ceil(deadline - time.monotonic())
+            return max(1, min(timeout, left))
+
+        options["timeout_func"] = cell_timeout
     error = None
     try:
         papermill.execute_notebook(
-            str(job.path),
-            str(output),
+            str(Path(job.path).absolute()),
+            str(output.absolute()),
             parameters=dict(job.parameters) or None,
-            kernel_name=kernel,
-            cwd=None if cwd is None else str(cwd),
+            kernel_name=kernel_name or ensure_kernel(),
             log_output=False,
             progress_bar=False,
             execution_timeout=timeout,
-            **_client_options(),
+            **options,
         )
     except papermill.PapermillExecutionError as exc:
         number = _source_cell_number(output, exc.cell_index)
@@ -661,13 +738,23 @@ def _run_one(
         )
     except CellTimeoutError as exc:
         index, number = _last_started_cell(output)
-        error = NotebookError(
-            f"cell {number} ran longer than {timeout} s",
-            ename="CellTimeoutError",
-            evalue=str(exc).strip().splitlines()[0] if str(exc).strip() else "",
-            cell_number=number,
-            cell_index=index,
-        )
+        if deadline is not None and time.monotonic() >= deadline - 1:
+            error = NotebookError(
+                f"timed out: the notebook ran longer than {notebook_timeout:g} s"
+                f" (stopped in cell {number})",
+                ename="NotebookTimeout",
+                evalue=f"{notebook_timeout:g} s",
+                cell_number=number,
+                cell_index=index,
+            )
+        else:
+            error = NotebookError(
+                f"cell {number} ran longer than {timeout} s",
+                ename="CellTimeoutError",
+                evalue=str(exc).strip().splitlines()[0] if str(exc).strip() else "",
+                cell_number=number,
+                cell_index=index,
+            )
     except Exception as exc:  # kernel start-up and I/O failures: report, do not abort the batch
         error = NotebookError(
             f"{type(exc).__name__}: {exc}", ename=type(exc).__name__, evalue=str(exc)
@@ -679,19 +766,22 @@ def _run_one(
     )
 
 
-def _client_options() -> dict[str, Any]:
+def _client_options(extra: Any = None) -> dict[str, Any]:
     """nbclient options: encrypt the kernel's sockets where jupyter_client can (8.10+).
 
     Without keys, recent ipykernels warn on stderr that they run unencrypted.
+    ``extra`` (a traitlets Config) is merged over these defaults.
     """
     import zmq
     from jupyter_client.manager import KernelManager
-
-    if "transport_encryption" not in KernelManager.class_traits() or not zmq.has("curve"):
-        return {}
     from traitlets.config import Config
 
-    return {"config": Config({"KernelManager": {"transport_encryption": "auto"}})}
+    config = Config()
+    if "transport_encryption" in KernelManager.class_traits() and zmq.has("curve"):
+        config.merge(Config({"KernelManager": {"transport_encryption": "auto"}}))
+    if extra is not None:
+        config.merge(Config(extra))
+    return {"config": config} if config else {}
 
 
 def _executed_cells(output: Path) -> list[Any]:
@@ -801,6 +891,7 @@ def write_manifest(
     inputs: Mapping[str, str] | Iterable[str | Path],
     report: RunReport,
     redact: Sequence[str] = ("secret", "password", "token", "email"),
+    reused: Mapping[str, str] | None = None,
 ) -> Path:
     """Write ``run_dir/manifest.json``: what ran, on what, with which versions.
 
@@ -819,6 +910,9 @@ def write_manifest(
         The outcome of :func:`run_notebooks`.
     redact : sequence of str
         Key fragments whose values are not written.
+    reused : mapping of str to str, optional
+        Notebook name -> id of the earlier run whose executed copy this run
+        reuses (a resumed batch run); written as ``"reused_from"``.
 
     Returns
     -------
@@ -852,6 +946,7 @@ def write_manifest(
                     "cell_number": r.error.cell_number,
                     "exec_count": r.error.exec_count,
                 },
+                **({"reused_from": reused[r.name]} if reused and r.name in reused else {}),
             }
             for r in report.notebooks
         ],

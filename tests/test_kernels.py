@@ -1,0 +1,201 @@
+"""ldkit.kernels: the fork server, forked kernels (held and not), their ends; real processes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import time
+
+import pytest
+
+from ldkit.errors import LdkitError, ParameterError
+from ldkit.kernels import (
+    ForkKernelManager,
+    ForkServer,
+    KernelStartError,
+    _ipykernel_args,
+    fork_supported,
+)
+from ldkit.runner import ensure_kernel
+
+pytestmark = pytest.mark.skipif(not fork_supported(), reason="forking kernels needs Linux")
+
+PROBE = ("import json, os, numpy\n"
+         "print(json.dumps({'cwd': os.getcwd(), 'ppid': os.getppid(), 'pid': os.getpid(),"
+         " 'sid': os.getsid(0), 'random': float(numpy.random.rand()),"
+         " 'env': os.environ.get('LDKIT_TEST_MARK')}))")
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A light server (numpy and the kernel only), shared by the tests of this module."""
+    with ForkServer(preload=["ipykernel.kernelapp", "numpy"]) as running:
+        yield running
+
+
+async def probe(km: ForkKernelManager, *, ready_timeout: float = 30) -> dict:
+    """Run PROBE in the kernel; what it printed."""
+    kc = km.client()
+    kc.start_channels()
+    try:
+        await kc.wait_for_ready(timeout=ready_timeout)
+        printed = []
+
+        def hook(msg):
+            if msg["msg_type"] == "stream":
+                printed.append(msg["content"]["text"])
+
+        await kc.execute_interactive(PROBE, timeout=30, output_hook=hook)
+        return json.loads("".join(printed))
+    finally:
+        kc.stop_channels()
+
+
+def manager(server, tmp_path, **traits) -> ForkKernelManager:
+    return ForkKernelManager(kernel_name=ensure_kernel(), fork_server=server.address,
+                             ipc_dir=str(tmp_path), **traits)
+
+
+def gone(pid: int, within: float = 10.0) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_fork_call_returns_its_exit_code(server):
+    assert server.fork("ldkit.kernels:_exit_with", args=["3"]).wait(timeout=10) == 3
+
+
+def test_only_ldkit_functions_are_forked(server):
+    with pytest.raises(KernelStartError, match="only ldkit functions are forked, not 'os:system'"):
+        server.fork("os:system", args=["true"])
+
+
+def test_kernels_are_fresh_children_in_their_own_folder_and_session(server, tmp_path,
+                                                                    monkeypatch):
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.setenv("LDKIT_TEST_MARK", "passed on")
+
+    async def two_kernels():
+        seen = []
+        for _ in range(2):
+            km = manager(server, tmp_path)
+            await km.start_kernel(cwd=str(work))
+            try:
+                seen.append(await probe(km))
+            finally:
+                await km.release()
+            assert not km.has_kernel
+        return seen
+
+    first, second = asyncio.run(two_kernels())
+    for seen in (first, second):
+        assert seen["cwd"] == str(work)
+        assert seen["ppid"] == server.pid  # forked by the server, not by another kernel
+        assert seen["sid"] == seen["pid"]  # a session (and process group) of its own
+        assert seen["env"] == "passed on"
+    assert first["pid"] != second["pid"]
+    assert first["random"] != second["random"]  # numpy reseeded in each child
+    assert not any(tmp_path.glob("*-[0-9]"))  # the ipc socket files are gone
+
+
+def test_a_held_kernel_answers_only_once_activated(server, tmp_path):
+    work = tmp_path / "work"
+    work.mkdir()
+
+    async def held():
+        km = manager(server, tmp_path, hold=True)
+        await km.start_kernel(cwd=str(tmp_path))
+        try:
+            with pytest.raises(RuntimeError, match="didn't respond"):
+                await probe(km, ready_timeout=1.5)
+            km.activate(work)
+            return await probe(km)
+        finally:
+            await km.release()
+
+    assert asyncio.run(held())["cwd"] == str(work)
+
+
+def test_activate_needs_a_held_forked_kernel(tmp_path):
+    with pytest.raises(KernelStartError, match="activate"):
+        ForkKernelManager(fork_server="", ipc_dir=str(tmp_path)).activate(tmp_path)
+
+
+def test_a_killed_kernel_is_seen_dead_with_its_signal(server, tmp_path):
+    async def killed():
+        km = manager(server, tmp_path)
+        await km.start_kernel(cwd=str(tmp_path))
+        try:
+            pid = km.provisioner.pid
+            os.kill(pid, 9)
+            deadline = time.monotonic() + 10
+            while await km.is_alive() and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            return await km.is_alive(), km.provisioner.process.returncode
+        finally:
+            await km.release()
+
+    assert asyncio.run(killed()) == (False, -9)
+
+
+def test_the_server_kills_a_child_whose_manager_is_gone(server, tmp_path):
+    async def dropped():
+        km = manager(server, tmp_path, hold=True)  # held: it would wait forever
+        await km.start_kernel(cwd=str(tmp_path))
+        pid = km.provisioner.pid
+        km.provisioner.process.close()
+        await km.cleanup_resources()
+        return pid
+
+    assert gone(asyncio.run(dropped()))
+
+
+def test_stopping_the_server_ends_its_children(tmp_path):
+    running = ForkServer(preload=["ipykernel.kernelapp"]).start()
+
+    async def start_held():
+        km = manager(running, tmp_path, hold=True)
+        await km.start_kernel(cwd=str(tmp_path))
+        return km
+
+    km = asyncio.run(start_held())
+    server_pid, kernel_pid = running.pid, km.provisioner.pid
+    running.stop()
+    assert gone(server_pid) and gone(kernel_pid)
+    assert not running.alive() and running.pid is None
+    asyncio.run(km.release())
+
+
+def test_a_server_that_cannot_start_says_why():
+    with pytest.raises(KernelStartError) as info:
+        ForkServer(preload=["matplotlib_inline.backend_inline"]).start()
+    assert isinstance(info.value, LdkitError) and isinstance(info.value, RuntimeError)
+    assert "the fork server ended while starting" in str(info.value)
+    assert "matplotlib_inline.backend_inline must not be preloaded" in str(info.value)
+
+
+def test_a_module_that_cannot_be_preloaded_is_skipped():
+    with ForkServer(preload=["ldkit_no_such_module"]) as running:
+        assert running.fork("ldkit.kernels:_exit_with", args=["0"]).wait(timeout=10) == 0
+        assert "cannot preload ldkit_no_such_module" in running.log_tail()
+
+
+def test_preload_must_be_module_names():
+    with pytest.raises(ParameterError, match="The 'preload' parameter of ForkServer must be"):
+        ForkServer(preload="numpy")
+
+
+def test_only_ipykernel_of_this_interpreter_is_forked():
+    args = ["-f", "/tmp/kernel.json"]
+    assert _ipykernel_args([sys.executable, "-m", "ipykernel_launcher", *args]) == args
+    assert _ipykernel_args(["/usr/bin/other-python", "-m", "ipykernel_launcher", *args]) is None
+    assert _ipykernel_args([sys.executable, "-m", "other_kernel", *args]) is None
