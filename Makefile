@@ -41,6 +41,8 @@ notebooks: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/cli_startup.py
 	$(BIN)/python benchmarks/needs_scale.py
+	$(BIN)/python benchmarks/plans_scale.py
+	$(BIN)/python benchmarks/batch_throughput.py
 
 clean:
 	rm -rf demo-output .pytest_cache .ruff_cache .hypothesis

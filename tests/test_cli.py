@@ -30,7 +30,8 @@ def run(capsys, *args):
 @pytest.mark.parametrize("args", [
     [], ["model"], ["model", "validate"], ["model", "convert"], ["model", "show"],
     ["model", "starter"], ["model", "starters"], ["model", "template"], ["model", "diff"],
-    ["demo"],
+    ["demo"], ["survey"], ["survey", "check"], ["survey", "score"], ["new"], ["run"],
+    ["results"], ["audit"], ["check"], ["roi"], ["batch"],
 ])
 def test_help_on_every_command(capsys, args):
     code, out, _ = run(capsys, *args, "--help")

@@ -16,5 +16,8 @@ def test_demo_outputs(tmp_path):
         assert png.read_bytes()[:4] == b"\x89PNG"
     deliverables = tmp_path / "demo" / "demo-bio" / "deliverables"
     assert sorted(p.name for p in written if p.parent == deliverables) == [
-        "demo-bio-needs-analysis.html", "demo-bio-needs-analysis.pptx",
-        "demo-bio-needs-analysis.xlsx"]
+        "demo-bio-monthly-report-2026-12.html", "demo-bio-monthly-report-2026-12.pptx",
+        "demo-bio-monthly-report-2026-12.xlsx", "demo-bio-needs-analysis.html",
+        "demo-bio-needs-analysis.pptx", "demo-bio-needs-analysis.xlsx"]
+    plans = deliverables / "plans"
+    assert len(list(plans.glob("*.html"))) == 241  # 240 learners and the index

@@ -27,7 +27,8 @@ from ldkit.records import read_records
 def test_template_ships_in_the_package_with_clean_notebooks():
     notebooks = sorted(p.name for p in (template_path() / "notebooks").glob("*.ipynb"))
     assert notebooks == ["1-needs-analysis.ipynb", "2-capability-model.ipynb",
-                         "9-executive-summary.ipynb"]
+                         "3-learning-plans.ipynb", "4-roi-business-case.ipynb",
+                         "5-strategy-tracking.ipynb", "9-executive-summary.ipynb"]
     for nb in (template_path() / "notebooks").glob("*.ipynb"):
         cells = json.loads(nb.read_text())["cells"]
         assert not any(c.get("outputs") or c.get("execution_count") for c in cells
@@ -96,7 +97,7 @@ def test_a_missing_input_fails_the_run_and_keeps_the_executed_copy(tmp_path):
     first = report.notebooks[0]
     assert first.status == "failed" and "does not exist" in first.error.message
     assert first.output.exists()
-    assert [n.status for n in report.notebooks[1:]] == ["skipped", "skipped"]
+    assert [n.status for n in report.notebooks[1:]] == ["skipped"] * 5
     assert not list((root / "deliverables").glob("*.html"))
 
 
@@ -104,7 +105,8 @@ def test_demo_run_produces_the_deliverables(demo_run):
     root, report = demo_run
     assert report.ok, [n.error for n in report.notebooks]
     assert [n.name for n in report.notebooks] == ["1-needs-analysis", "2-capability-model",
-                                                  "9-executive-summary"]
+                                                  "3-learning-plans", "4-roi-business-case",
+                                                  "5-strategy-tracking", "9-executive-summary"]
     deliverables = root / "deliverables"
     html = (deliverables / "demo-bio-needs-analysis.html").read_text(encoding="utf-8")
     assert "Demo Bio" in html and "<script" not in html
@@ -128,7 +130,7 @@ def test_manifest(demo_run):
     paths = {i["path"] for i in manifest["inputs"]}
     assert any(p.endswith("data/raw/self.csv") for p in paths)
     assert {"ldkit", "python", "pandas", "papermill"} <= set(manifest["versions"])
-    assert [n["status"] for n in manifest["notebooks"]] == ["ok", "ok", "ok"]
+    assert [n["status"] for n in manifest["notebooks"]] == ["ok"] * 6
     assert manifest["parameters"]["1-needs-analysis"]["client"] == "Demo Bio"
     assert manifest["parameters"]["1-needs-analysis"]["segment_by"] == ["region"]
 
@@ -144,9 +146,23 @@ def test_recorded_key_results_match_golden_values(demo_run):
     assert needs["mean_self_minus_manager"] == pytest.approx(0.2333, abs=1e-4)
     model = read_records(report.run_dir / "2-capability-model.ipynb")
     assert (model["roles"], model["capabilities"], model["requirements"]) == (4, 11, 38)
+    plans = read_records(report.run_dir / "3-learning-plans.ipynb")
+    # every employee with a gap has a plan; 5 have no gap; 2 documents (HTML, Word) each
+    assert (plans["learners"], plans["planned"], plans["no_plan_needed"],
+            plans["infeasible"], plans["documents"]) == (240, 235, 5, 0, 480)
+    roi = read_records(report.run_dir / "4-roi-business-case.ipynb")
+    # the demo case: benefits 919,575 EUR against fully loaded costs 564,700 EUR
+    assert roi["net_benefit"] == pytest.approx(919_575 - 564_700)
+    assert roi["roi_pct"] == pytest.approx(62.84, abs=0.01)
+    assert roi["bcr"] == pytest.approx(1.6284, abs=1e-4)
+    strategy = read_records(report.run_dir / "5-strategy-tracking.ipynb")
+    assert (strategy["programs_green"], strategy["programs_amber"],
+            strategy["programs_red"]) == (3, 1, 1)
+    assert strategy["goals_not_smart"] == ["lg-coaching-culture", "lg-digital-fluency"]
     table = run_results(root)
     assert set(table["notebook"]) == {"1-needs-analysis", "2-capability-model",
-                                      "9-executive-summary"}
+                                      "3-learning-plans", "4-roi-business-case",
+                                      "5-strategy-tracking", "9-executive-summary"}
 
 
 def test_unchanged_rerun_is_skipped_and_a_changed_input_reruns(demo_run, tmp_path):

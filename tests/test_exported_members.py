@@ -27,7 +27,8 @@ MODULES = [
     "ldkit.roi", "ldkit.roi.costs", "ldkit.roi.benefits", "ldkit.roi.phillips",
     "ldkit.roi.finance", "ldkit.roi.sensitivity", "ldkit.roi.appraisal", "ldkit.roi.model",
     "ldkit.roi.case", "ldkit.roi.plots", "ldkit.roi.step", "ldkit.roi.report", "ldkit.roi.demo",
-    "ldkit.evaluation",
+    "ldkit.evaluation", "ldkit.batch", "ldkit.batch.report", "ldkit.batch.schedule",
+    "ldkit.kernels",
 ]
 
 

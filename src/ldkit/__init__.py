@@ -13,6 +13,8 @@ Modules (import them by name; nothing heavy is imported by ``import ldkit``)::
     ldkit.datasets     synthetic survey exports of a fictional client (tests, demos)
     ldkit.engagement   client engagements: engagement.yaml, ldkit new, ldkit run, results
     ldkit.runner       papermill execution of notebooks, parameter checks, manifests
+    ldkit.batch        many engagements at once (ldkit batch): parallel, resumable, Dask
+    ldkit.kernels      warm kernels forked from a process that imported once
     ldkit.records      ldkit.record(name, value) inside a notebook; read_records afterwards
     ldkit.steps        the work of each engagement notebook
     ldkit.report       the engagement report built from a run's tables (all phases)
