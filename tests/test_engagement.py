@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import openpyxl
@@ -184,6 +185,7 @@ def test_audit_passes_on_the_demo_and_fails_on_a_seeded_small_group(demo_run, tm
     root, _ = demo_run
     identifiers = engagement_identifiers(root)
     assert any("@" in i for i in identifiers) and len(identifiers) > 100
+    assert any(re.fullmatch(r"DB\d{4}", i) for i in identifiers)  # LMS learner ids
     assert audit_deliverables(root / "deliverables", min_group_size=5,
                               identifiers=identifiers).empty
     seeded = tmp_path / "seeded"

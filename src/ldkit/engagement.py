@@ -373,10 +373,11 @@ def run_results(folder: str | Path, run: str | None = None) -> Any:
 
 
 def engagement_identifiers(folder: str | Path) -> list[str]:
-    """Personal identifiers in the engagement's raw survey exports (names, e-mails...).
+    """Personal identifiers in the engagement's raw exports (names, e-mails, ids...).
 
-    The values of each codebook's ``identifiers`` and ``person`` columns, for the
-    audit to search the deliverables for. Read from the raw exports, never copied.
+    The values of each survey codebook's ``identifiers`` and ``person`` columns,
+    the learner ids of the LMS export and the people of the time tracking, for
+    the audit to search the deliverables for. Read from the raw files, never copied.
     """
     from ldkit.codebook import read_codebook
     from ldkit.survey.layouts import read_export
@@ -397,4 +398,20 @@ def engagement_identifiers(folder: str | Path) -> list[str]:
             if col is not None:
                 found.update(v for v in clean_text(raw.frame[col])
                              if len(v) >= 3 and any(ch.isalpha() for ch in v))
+    found.update(_activity_identifiers(root, config))
     return sorted(found)
+
+
+def _activity_identifiers(root: Path, config: EngagementConfig) -> set[str]:
+    """Learner ids of the LMS export and people of the time tracking, as received."""
+    if not (config.inputs.lms_completions or config.inputs.time_tracking):
+        return set()
+    from ldkit.strategy.actuals import read_lms_export, read_time_tracking
+
+    values: list[str] = []
+    if config.inputs.lms_completions and (root / config.inputs.lms_completions).is_file():
+        values += read_lms_export(root / config.inputs.lms_completions).records["learner"].tolist()
+    if config.inputs.time_tracking and (root / config.inputs.time_tracking).is_file():
+        values += read_time_tracking(root / config.inputs.time_tracking).records["person"].tolist()
+    return {str(v).strip() for v in values
+            if len(str(v).strip()) >= 3 and any(ch.isalpha() for ch in str(v))}
