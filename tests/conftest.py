@@ -81,3 +81,20 @@ def demo_run(tmp_path_factory):
     root = make_demo_engagement(tmp_path_factory.mktemp("engagements"))
     report = run_engagement(root, progress=False)
     return root, report
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run the ``ldkit`` command in-process: ``cli(*args) -> (exit code, stdout, stderr)``."""
+    from ldkit.cli import main
+
+    def run(*args):
+        try:
+            main([str(a) for a in args])
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

@@ -352,24 +352,11 @@ def test_demo_four_times_one_broken_then_resumed(tmp_path):
 # ------------------------------------------------------------------ the command
 
 
-def run_cli(capsys, *args):
-    """Run the CLI in-process; return (exit code, stdout, stderr)."""
-    from ldkit.cli import main
-
-    try:
-        main([str(a) for a in args])
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_cli_batch_resume_and_results(capsys, tmp_path):
+def test_cli_batch_resume_and_results(cli, tmp_path):
     good = make_engagement(tmp_path, "good")
     bad = make_engagement(tmp_path, "bad", numbers="3\nthree\n")
     out = tmp_path / "batches"
-    code, printed, _ = run_cli(capsys, "batch", good, bad, tmp_path / "nowhere", "--workers",
+    code, printed, _ = cli("batch", good, bad, tmp_path / "nowhere", "--workers",
                                2, "--out", out)
     assert code == 1
     lines = printed.splitlines()
@@ -381,22 +368,22 @@ def test_cli_batch_resume_and_results(capsys, tmp_path):
     assert f"Batch summary: {batch_file}" in lines
 
     (bad / "data" / "raw" / "self.csv").write_text("3\n4\n")  # the fix
-    code, printed, _ = run_cli(capsys, "batch", good, bad, "--resume", "--out", out)
+    code, printed, _ = cli("batch", good, bad, "--resume", "--out", out)
     assert code == 0
     assert f"Skipped 1 up-to-date engagement(s), inputs unchanged since their last " \
         f"successful run: {good}" in printed
     assert "2 engagement(s): 1 up to date, 1 ok" in printed
     latest = max(out.glob("batch-*.json"), key=lambda p: p.stat().st_mtime_ns)
 
-    code, printed, _ = run_cli(capsys, "results", latest, "--out", tmp_path / "results.csv")
+    code, printed, _ = cli("results", latest, "--out", tmp_path / "results.csv")
     assert code == 0
     table = pd.read_csv(tmp_path / "results.csv")
     totals = table[table["name"] == "total"].set_index("folder")["value"]
     assert totals.to_dict() == {str(good): "6", str(bad): "7"}  # 1+2+3 and 3+4
 
 
-def test_cli_batch_bad_option_is_one_line(capsys, tmp_path):
-    code, _, err = run_cli(capsys, "batch", tmp_path, "--executor", "spark")
+def test_cli_batch_bad_option_is_one_line(cli, tmp_path):
+    code, _, err = cli("batch", tmp_path, "--executor", "spark")
     assert code == 2
     assert err == ("error: The 'executor' parameter of run_batch must be one of 'local', "
                    "'dask'. Got 'spark'.\n")

@@ -11,20 +11,8 @@ import pytest
 
 from ldkit import __version__
 from ldkit.capability import read_model
-from ldkit.cli import main
 
 LDKIT = str(Path(sys.executable).with_name("ldkit"))
-
-
-def run(capsys, *args):
-    """Run the CLI in-process; return (exit code, stdout, stderr)."""
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.mark.parametrize("args", [
@@ -33,32 +21,32 @@ def run(capsys, *args):
     ["demo"], ["survey"], ["survey", "check"], ["survey", "score"], ["new"], ["run"],
     ["results"], ["audit"], ["check"], ["roi"], ["batch"],
 ])
-def test_help_on_every_command(capsys, args):
-    code, out, _ = run(capsys, *args, "--help")
+def test_help_on_every_command(cli, args):
+    code, out, _ = cli(*args, "--help")
     assert code == 0
     assert out.startswith("Usage: ldkit")
 
 
-def test_version(capsys):
-    assert run(capsys, "--version") == (0, f"ldkit {__version__}\n", "")
+def test_version(cli):
+    assert cli("--version") == (0, f"ldkit {__version__}\n", "")
 
 
-def test_validate_ok_with_summary(capsys, tmp_path, small_model):
+def test_validate_ok_with_summary(cli, tmp_path, small_model):
     path = small_model.to_yaml(tmp_path / "m.yaml")
-    code, out, err = run(capsys, "model", "validate", str(path))
+    code, out, err = cli("model", "validate", str(path))
     assert code == 0 and err == ""
     assert out.strip() == ("OK: Acme field force (acme, v2.1): 2 roles, 3 capabilities in "
                            "2 domains, 5 requirements, 2 scales")
 
 
-def test_validate_prints_each_problem_with_sheet_and_row(capsys, tmp_path, small_model):
+def test_validate_prints_each_problem_with_sheet_and_row(cli, tmp_path, small_model):
     path = small_model.to_excel(tmp_path / "m.xlsx")
     wb = openpyxl.load_workbook(path)
     wb["Requirements"]["B3"] = "negotiation"
     wb["Capabilities"]["C2"] = "legal"
     wb["Indicators"]["B5"] = 9
     wb.save(path)
-    code, out, err = run(capsys, "model", "validate", str(path))
+    code, out, err = cli("model", "validate", str(path))
     assert code == 2 and out == ""
     lines = err.strip().splitlines()
     assert lines == [
@@ -75,12 +63,12 @@ def test_validate_prints_each_problem_with_sheet_and_row(capsys, tmp_path, small
     ]
 
 
-def test_warnings_are_printed_but_pass(capsys, tmp_path, small_dict):
+def test_warnings_are_printed_but_pass(cli, tmp_path, small_dict):
     from ldkit.capability import CapabilityModel
 
     small_dict["capabilities"][2]["indicators"] = {}
     path = CapabilityModel.from_dict(small_dict).to_yaml(tmp_path / "m.yaml")
-    code, out, _ = run(capsys, "model", "validate", str(path))
+    code, out, _ = cli("model", "validate", str(path))
     assert code == 0
     assert out.splitlines()[0].startswith("warning: ")
     assert out.splitlines()[-1].endswith("; 1 warning(s)")
@@ -93,62 +81,62 @@ def test_warnings_are_printed_but_pass(capsys, tmp_path, small_dict):
                                           "format from the extension '.docx'"),
     (["model", "starter", "oncology", "x.yaml"], "error: The 'name' parameter of starter"),
 ])
-def test_errors_are_one_line_and_exit_2(capsys, tmp_path, monkeypatch, args, message):
+def test_errors_are_one_line_and_exit_2(cli, tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "model.docx").write_text("x")
-    code, _, err = run(capsys, *args)
+    code, _, err = cli(*args)
     assert code == 2
     assert err.startswith(message)
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
-def test_convert_between_all_formats(capsys, tmp_path, small_model):
+def test_convert_between_all_formats(cli, tmp_path, small_model):
     src = small_model.to_yaml(tmp_path / "m.yaml")
     for target in ("m.xlsx", "m.csv", "back.yaml"):
-        code, out, _ = run(capsys, "model", "convert", str(src), str(tmp_path / target))
+        code, out, _ = cli("model", "convert", str(src), str(tmp_path / target))
         assert code == 0 and out.startswith(f"Wrote {tmp_path / target}")
         assert read_model(tmp_path / target) == small_model
 
 
-def test_convert_of_a_broken_model_is_one_line(capsys, tmp_path, small_dict):
+def test_convert_of_a_broken_model_is_one_line(cli, tmp_path, small_dict):
     import yaml
 
     small_dict["roles"][0]["requires"]["ghost"] = 2
     small_dict["name"] = ""
     (tmp_path / "m.yaml").write_text(yaml.safe_dump(small_dict))
-    code, _, err = run(capsys, "model", "convert", str(tmp_path / "m.yaml"),
+    code, _, err = cli("model", "convert", str(tmp_path / "m.yaml"),
                        str(tmp_path / "m.xlsx"))
     assert code == 2 and err.count("\n") == 1
     assert err.startswith(f"error: 2 problems in capability model {tmp_path / 'm.yaml'}; first:")
     assert not (tmp_path / "m.xlsx").exists()
 
 
-def test_show_matrix_and_role(capsys, tmp_path, small_model):
+def test_show_matrix_and_role(cli, tmp_path, small_model):
     path = small_model.to_yaml(tmp_path / "m.yaml")
-    code, out, _ = run(capsys, "model", "show", str(path))
+    code, out, _ = cli("model", "show", str(path))
     assert code == 0
     assert "Key Account Manager" in out and "C1 = Account planning [account_planning]" in out
-    code, out, _ = run(capsys, "model", "show", str(path), "--role", "kam")
+    code, out, _ = cli("model", "show", str(path), "--role", "kam")
     assert code == 0
     assert "Key Account Manager (kam) - Commercial" in out
     assert "4 Expert" in out and "2 Competent" in out
 
 
-def test_starters_starter_template(capsys, tmp_path):
-    code, out, _ = run(capsys, "model", "starters")
+def test_starters_starter_template(cli, tmp_path):
+    code, out, _ = cli("model", "starters")
     assert code == 0 and [line.split()[0] for line in out.splitlines()] == [
         "digital-learning", "medical-affairs", "pharma-commercial"]
-    code, _, _ = run(capsys, "model", "starter", "medical-affairs", str(tmp_path / "ma.xlsx"))
+    code, _, _ = cli("model", "starter", "medical-affairs", str(tmp_path / "ma.xlsx"))
     assert code == 0 and read_model(tmp_path / "ma.xlsx").id == "medical-affairs"
-    code, _, _ = run(capsys, "model", "template", str(tmp_path / "blank.xlsx"))
+    code, _, _ = cli("model", "template", str(tmp_path / "blank.xlsx"))
     assert code == 0 and read_model(tmp_path / "blank.xlsx").roles == ()
 
 
-def test_diff_exit_codes(capsys, tmp_path, small_model):
+def test_diff_exit_codes(cli, tmp_path, small_model):
     a = small_model.to_yaml(tmp_path / "a.yaml")
-    assert run(capsys, "model", "diff", str(a), str(a))[:2] == (0, "No changes.\n")
+    assert cli("model", "diff", str(a), str(a))[:2] == (0, "No changes.\n")
     b = small_model.replace(version="3").to_yaml(tmp_path / "b.yaml")
-    code, out, _ = run(capsys, "model", "diff", str(a), str(b))
+    code, out, _ = cli("model", "diff", str(a), str(b))
     assert code == 1
     assert out.splitlines() == ["changed model acme version: '2.1' -> '3'", "1 change(s)."]
 
@@ -178,9 +166,9 @@ def test_cli_import_stays_light():
 DATA = Path(__file__).parent / "data"
 
 
-def test_survey_check_prints_counts_and_exclusions(capsys, monkeypatch):
+def test_survey_check_prints_counts_and_exclusions(cli, monkeypatch):
     monkeypatch.setenv("LDKIT_SECRET", "cli-test")
-    code, out, _ = run(capsys, "survey", "check", str(DATA / "qualtrics_self.csv"),
+    code, out, _ = cli("survey", "check", str(DATA / "qualtrics_self.csv"),
                        "--codebook", str(DATA / "codebook_self.yaml"))
     assert code == 0
     assert out.splitlines()[0].endswith("qualtrics layout, utf-8; 7 rows read, 2 kept, "
@@ -191,13 +179,13 @@ def test_survey_check_prints_counts_and_exclusions(capsys, monkeypatch):
     assert "ana@" not in out and "Ana" not in out
 
 
-def test_survey_score_writes_tables(capsys, monkeypatch, tmp_path):
+def test_survey_score_writes_tables(cli, monkeypatch, tmp_path):
     monkeypatch.setenv("LDKIT_SECRET", "cli-test")
     model = tmp_path / "model.yaml"
     from ldkit.capability import starter
 
     starter("pharma-commercial").to_yaml(model)
-    code, out, err = run(capsys, "survey", "score", str(DATA / "qualtrics_self.csv"),
+    code, out, err = cli("survey", "score", str(DATA / "qualtrics_self.csv"),
                          "--codebook", str(DATA / "codebook_self.yaml"), "--model", str(model),
                          "--out", str(tmp_path / "out"), "--min-n", "1")
     assert code == 0, err
@@ -212,35 +200,35 @@ def test_survey_score_writes_tables(capsys, monkeypatch, tmp_path):
     assert "person_gaps" not in sheets and "gaps" in sheets
 
 
-def test_survey_errors_are_one_line(capsys, tmp_path):
+def test_survey_errors_are_one_line(cli, tmp_path):
     bad = tmp_path / "export.csv"
     bad.write_text("a,b\n1,2\n")
-    code, _, err = run(capsys, "survey", "check", str(bad), "--codebook",
+    code, _, err = cli("survey", "check", str(bad), "--codebook",
                        str(DATA / "codebook_self.yaml"))
     assert code == 2 and err.count("\n") == 1
     assert err.startswith(f"error: {bad}: is of an unknown layout")
 
 
-def test_new_and_run_errors(capsys, tmp_path):
-    code, out, _ = run(capsys, "new", "Acme Pharma", "--dir", str(tmp_path))
+def test_new_and_run_errors(cli, tmp_path):
+    code, out, _ = cli("new", "Acme Pharma", "--dir", str(tmp_path))
     assert code == 0 and out.startswith(f"Created {tmp_path / 'acme-pharma'}")
-    code, _, err = run(capsys, "run", str(tmp_path / "nowhere"))
+    code, _, err = cli("run", str(tmp_path / "nowhere"))
     assert code == 2 and err.startswith("error: ") and err.count("\n") == 1
-    code, out, _ = run(capsys, "run", str(tmp_path / "acme-pharma"))  # no inputs yet
+    code, out, _ = cli("run", str(tmp_path / "acme-pharma"))  # no inputs yet
     assert code == 1
     assert out.splitlines()[0].startswith("failed     1-needs-analysis")
     assert "does not exist" in out.splitlines()[0]
 
 
-def test_results_audit_and_up_to_date_run(capsys, demo_run, tmp_path):
+def test_results_audit_and_up_to_date_cli(cli, demo_run, tmp_path):
     root, _ = demo_run
-    code, out, _ = run(capsys, "run", str(root))
+    code, out, _ = cli("run", str(root))
     assert code == 0 and out.splitlines()[0].startswith("up to date 1-needs-analysis")
-    code, out, _ = run(capsys, "results", str(root), "--out", str(tmp_path / "results.csv"))
+    code, out, _ = cli("results", str(root), "--out", str(tmp_path / "results.csv"))
     assert code == 0 and "rows_kept" in out
     import pandas as pd
 
     table = pd.read_csv(tmp_path / "results.csv")
     assert table.loc[table.name == "rows_kept", "value"].item() == "480"  # JSON text
-    code, out, _ = run(capsys, "audit", str(root))
+    code, out, _ = cli("audit", str(root))
     assert code == 0 and out.startswith("Audit passed")

@@ -824,24 +824,7 @@ class _Progress:
 
     def __enter__(self) -> _Progress:
         if self.enabled:
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                SpinnerColumn,
-                TextColumn,
-                TimeElapsedColumn,
-            )
-
-            self._bar = Progress(
-                SpinnerColumn(),
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=Console(stderr=True),
-            )
+            self._bar = progress_bar()
             self._bar.__enter__()
             self._task = self._bar.add_task("notebooks", total=self.total)
         return self
@@ -857,6 +840,24 @@ class _Progress:
     def __exit__(self, *exc_info: Any) -> None:
         if self._bar is not None:
             self._bar.__exit__(*exc_info)
+
+
+def progress_bar(*extra: Any) -> Any:
+    """A rich progress bar on stderr: spinner, description, bar, done/total, time elapsed,
+    then ``extra`` columns (shared by ``ldkit run`` and ``ldkit batch``)."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                    MofNCompleteColumn(), TimeElapsedColumn(), *extra,
+                    console=Console(stderr=True, highlight=False))
 
 
 # ------------------------------------------------------------------ manifest

@@ -4,22 +4,11 @@ from __future__ import annotations
 
 import textwrap
 
-from ldkit.cli import main
 from ldkit.roi import EXAMPLE_CASE
 
 
-def run(capsys, *args):
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_roi_prints_the_result_and_rules(capsys):
-    code, out, err = run(capsys, "roi", str(EXAMPLE_CASE), "--draws", "1000")
+def test_roi_prints_the_result_and_rules(cli):
+    code, out, err = cli("roi", str(EXAMPLE_CASE), "--draws", "1000")
     assert code == 0 and err == ""
     assert out.startswith("Commercial excellence programme (EUR, 240 participants)")
     for line in ("  Participants' time                     295,200   52.3%            1,230",
@@ -33,12 +22,12 @@ def test_roi_prints_the_result_and_rules(capsys):
     assert "  - No data, no improvement (principle 6): Key-account retention counts as 0." in out
 
 
-def test_roi_help(capsys):
-    code, out, _ = run(capsys, "roi", "--help")
+def test_roi_help(cli):
+    code, out, _ = cli("roi", "--help")
     assert code == 0 and "Usage: ldkit roi" in out
 
 
-def test_roi_refuses_a_missing_isolation_share(capsys, tmp_path):
+def test_roi_refuses_a_missing_isolation_share(cli, tmp_path):
     case = tmp_path / "case.yaml"
     case.write_text(textwrap.dedent("""\
         program: Pilot
@@ -47,7 +36,7 @@ def test_roi_refuses_a_missing_isolation_share(capsys, tmp_path):
         benefits:
           - {name: Sales, annual_improvement: 10000, value_per_unit: 1}
         """), encoding="utf-8")
-    code, out, err = run(capsys, "roi", str(case))
+    code, out, err = cli("roi", str(case))
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1
     assert "line 5" in err and "has no isolation share" in err

@@ -8,7 +8,6 @@ last successful run had the same inputs) or where a failed run restarts.
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from typing import Any
 
 from ldkit.batch.report import EngagementOutcome
 from ldkit.errors import InputError, LdkitError
-from ldkit.runner import NotebookJob, NotebookRun
+from ldkit.runner import NotebookJob, NotebookRun, _read_json
 
 __all__: list[str] = []  # used by ldkit.batch.schedule
 
@@ -114,13 +113,6 @@ def _notebooks(root: Path) -> list[Path]:
 
     return engagement_notebooks(root)
 
-
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _same_inputs(manifest: Mapping[str, Any], hashes: Mapping[str, str]) -> bool:

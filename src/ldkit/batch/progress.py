@@ -18,20 +18,11 @@ class _BatchProgress:
 
     def __enter__(self) -> _BatchProgress:
         if self.enabled:
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                SpinnerColumn,
-                TextColumn,
-                TimeElapsedColumn,
-            )
+            from rich.progress import TextColumn
 
-            self._bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                                 MofNCompleteColumn(), TimeElapsedColumn(),
-                                 TextColumn("{task.fields[left]}"),
-                                 console=Console(stderr=True, highlight=False))
+            from ldkit.runner import progress_bar
+
+            self._bar = progress_bar(TextColumn("{task.fields[left]}"))
             self._bar.__enter__()
             self._task = self._bar.add_task("notebooks", total=self.total, left="")
         return self
