@@ -519,3 +519,119 @@ def test_empty_people(model):
     assert list(plans.items.columns) == ["learner", "goal_rank", "capability", "activity",
                                          "title", "modality", "format", "start", "due",
                                          "hours", "cost", "reason"]
+
+
+# -- scale: shared solves, worker processes, solver options ----------------------------
+
+
+def test_needs_are_priorities_in_units_of_the_smallest():
+    from ldkit.plans.build import _Goal, _needs
+
+    goals = [_Goal(1, "ap", 2.0, 2, 3, 1.0, 3.0, 3.0, "gap"),
+             _Goal(2, "neg", 1.5, 1, 3, 1.5, 1.0, 1.5, "gap"),
+             _Goal(3, "sm", 1.0, 1, 3, 0.5, 3.0, 1.5, "gap")]
+    assert _needs(goals) == (("ap", 2, 2.0), ("neg", 1, 1.0), ("sm", 1, 1.0))
+    # a common factor does not change the needs: 4.5 / 1.5 = 3 / 1 = 3
+    scaled = [_Goal(1, "ap", 2.0, 2, 3, 1.5, 3.0, 4.5, "gap"),
+              _Goal(2, "neg", 1.5, 1, 3, 1.5, 1.0, 1.5, "gap")]
+    plain = [_Goal(1, "ap", 2.0, 2, 3, 1.0, 3.0, 3.0, "gap"),
+             _Goal(2, "neg", 1.5, 1, 3, 1.0, 1.0, 1.0, "gap")]
+    assert _needs(scaled) == _needs(plain) == (("ap", 2, 3.0), ("neg", 1, 1.0))
+
+
+def test_learners_with_proportional_priorities_share_one_solve(model, monkeypatch):
+    import ldkit.plans.build as build
+
+    calls = []
+    choose = build._choose
+    monkeypatch.setattr(build, "_choose", lambda *a: calls.append(a[0]) or choose(*a))
+    # p1: ap gap 1 x weight 2 = 2, neg gap 1 x weight 1 = 1; p2: 1 x 4 = 4 and 1 x 2 = 2,
+    # the same up to a factor 2: one program, one plan. p3: 3 and 1 is another program.
+    people = gaps([("p1", "ap", 3, 2.0, 2.0), ("p1", "neg", 3, 1.0, 2.0),
+                   ("p2", "ap", 3, 4.0, 2.0), ("p2", "neg", 3, 2.0, 2.0),
+                   ("p3", "ap", 3, 3.0, 2.0), ("p3", "neg", 3, 1.0, 2.0)])
+    plans = build_plans(people, CATALOG, model)
+    assert calls == [(("ap", 2, 2.0), ("neg", 2, 1.0)), (("ap", 2, 3.0), ("neg", 2, 1.0))]
+    one, two = (plans.plan(p)["items"].drop(columns="learner") for p in ("p1", "p2"))
+    pd.testing.assert_frame_equal(one, two)
+    assert plans.plan("p2")["goals"]["priority"].tolist() == [4.0, 2.0]  # reported as is
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    from ldkit.plans.synthetic import make_plan_inputs
+
+    return make_plan_inputs(30, seed=1)
+
+
+def test_worker_processes_give_the_same_plans(synthetic):
+    people, catalog, model = synthetic.people, synthetic.catalog, synthetic.model
+    # one learner with pins above the budget, so that a worker also diagnoses a profile
+    expensive = sorted(catalog.activities, key=lambda a: -a.cost)[:4]
+    pins = {"L00003": [a.id for a in expensive]}
+    serial = build_plans(people, catalog, model, pins=pins, workers=1)
+    parallel = build_plans(people, catalog, model, pins=pins, workers=2)
+    for name in ("goals", "items", "milestones", "status"):
+        pd.testing.assert_frame_equal(getattr(serial, name), getattr(parallel, name))
+    assert status(parallel, "L00003").status == "infeasible"
+    assert "pinned activities cost" in status(parallel, "L00003").reason
+    assert (serial.status.status == "planned").sum() == 29
+
+
+def test_planning_falls_back_to_this_process(model, monkeypatch):
+    import concurrent.futures
+    from concurrent.futures.process import BrokenProcessPool
+
+    class Broken:
+        def __init__(self, *args, **kwargs):
+            raise BrokenProcessPool("no processes here")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Broken)
+    people = gaps(MANY)
+    with pytest.warns(RuntimeWarning, match="could not use 2 worker processes"):
+        fallback = build_plans(people, CATALOG, model, workers=2)
+    serial = build_plans(people, CATALOG, model, workers=1)
+    for name in ("goals", "items", "milestones", "status"):
+        pd.testing.assert_frame_equal(getattr(serial, name), getattr(fallback, name))
+
+
+def test_workers_default(model, monkeypatch):
+    import types
+
+    from ldkit.plans.build import PARALLEL_FROM, _cpu_count, _workers
+
+    assert _workers(3, 2) == 2 and _workers(1, 5000) == 1 and _workers(2, 0) == 1
+    assert _workers(None, PARALLEL_FROM - 1) == 1
+    # a script (its main module has a file, as under pytest): in this process
+    assert _workers(None, 5000) == 1
+    # a notebook or interactive session: one process per CPU
+    monkeypatch.setitem(__import__("sys").modules, "__main__", types.ModuleType("__main__"))
+    assert _workers(None, 5000) == _cpu_count()
+    with pytest.raises(ParameterError, match="'workers' parameter of build_plans"):
+        build_plans(gaps(MANY), CATALOG, model, workers=0)
+
+
+def test_search_options_keep_the_optimum(synthetic):
+    """The HiGHS search options (no feasibility jump, no sub-MIP heuristics, no symmetry
+    detection) change how the optimum is found, not its value: on 25 synthetic learners
+    the objective equals that of HiGHS with its default search, to 1e-9."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    from ldkit.plans.build import _Catalog, _formulate, _Need
+
+    plans = build_plans(synthetic.people, synthetic.catalog, synthetic.model)
+    cat = _Catalog(synthetic.catalog)
+    goals = plans.goals
+    checked = 0
+    for learner, g in list(goals.groupby("learner", sort=False))[:25]:
+        unit = g["priority"].min()
+        needs = [_Need(c, int(np.floor(cur + 1e-9)), p / unit)
+                 for c, cur, p in zip(g["capability"], g["current"], g["priority"], strict=True)]
+        m = _formulate(needs, cat, (), (), plans.options)
+        tuned = m.solve()
+        res = milp(-m.value, integrality=np.ones(len(m.value)), bounds=Bounds(m.lb, m.ub),
+                   constraints=[LinearConstraint(m.a, m.low, m.high)],
+                   options={"mip_rel_gap": 0.0})
+        assert m.value @ tuned == pytest.approx(-res.fun, rel=0, abs=1e-9), learner
+        checked += 1
+    assert checked == 25
