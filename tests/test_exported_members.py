@@ -18,7 +18,7 @@ MODULES = [
     "ldkit.needs.scoring", "ldkit.needs.plots", "ldkit._notebooks", "ldkit.deliverables",
     "ldkit.audit", "ldkit.runner", "ldkit.records", "ldkit.engagement", "ldkit.steps",
     "ldkit.report", "ldkit.check", "ldkit.plans", "ldkit.plans.catalog",
-    "ldkit.plans.build", "ldkit.plans.cohort", "ldkit.plans.documents", "ldkit.plans.step",
+    "ldkit.plans.build", "ldkit.plans.synthetic", "ldkit.plans.cohort", "ldkit.plans.documents", "ldkit.plans.step",
     "ldkit.plans.report", "ldkit.plans.plots", "ldkit.xlsx",
     "ldkit.strategy", "ldkit.strategy.goals", "ldkit.strategy.portfolio", "ldkit.strategy.raci",
     "ldkit.strategy.io", "ldkit.strategy.actuals", "ldkit.strategy.tracking",

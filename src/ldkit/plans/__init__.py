@@ -10,6 +10,7 @@ Public API (so far)::
     cohort_view, CohortView               seats per activity and month, hours, cost, mix, coverage
     lms_assignments, write_lms_csv        learner, activity id, due date for LMS bulk enrolment
     write_plan_documents, PlanDocuments   one document per learner, HTML (print-ready) and DOCX
+    synthetic.make_plan_inputs            seeded synthetic model, catalog and gap table (scale)
 
 The engagement notebook ``3-learning-plans`` runs :func:`ldkit.plans.step.learning_plans_step`.
 """
