@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,23 @@ from typing import Any
 
 from ldkit.errors import InputFileNotFoundError, UnsupportedFormatError
 
-__all__ = ["atomic_path", "atomic_write_text", "existing_file", "read_notebook", "suffix_of"]
+__all__ = ["atomic_path", "atomic_write_text", "existing_file", "id_list", "read_notebook",
+           "suffix_of"]
+
+
+def id_list(raw: Any) -> tuple[str, ...] | None:
+    """Ids given as a YAML list or as text ('a, b', 'a; b', one per line); None if neither.
+
+    >>> id_list("ap-course, ap-coach"), id_list(["x", 2]), id_list(None), id_list(3.5)
+    (('ap-course', 'ap-coach'), ('x', '2'), (), None)
+    """
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        return tuple(s.strip() for s in re.split(r"[,;\n]", raw) if s.strip())
+    if isinstance(raw, list) and all(isinstance(x, str | int) for x in raw):
+        return tuple(str(x).strip() for x in raw if str(x).strip())
+    return None
 
 
 def existing_file(path: str | Path) -> Path:

@@ -91,6 +91,7 @@ from ldkit.errors import (
     UnsupportedFormatError,
     ValidationError,
 )
+from ldkit.io import id_list
 from ldkit.xlsx import readme_sheet, table_sheet
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -659,14 +660,11 @@ class _Parser:
         return self.text(raw, what, where) or None
 
     def names(self, raw: Any, what: str, where: Location) -> tuple[str, ...]:
-        if raw is None:
+        ids = id_list(raw)
+        if ids is None:
+            self.add(f"{what} must be a list of ids", where, "write e.g. [a, b] or 'a, b'")
             return ()
-        if isinstance(raw, str):
-            return tuple(s.strip() for s in re.split(r"[,;\n]", raw) if s.strip())
-        if isinstance(raw, list) and all(isinstance(x, str | int) for x in raw):
-            return tuple(str(x).strip() for x in raw if str(x).strip())
-        self.add(f"{what} must be a list of ids", where, "write e.g. [a, b] or 'a, b'")
-        return ()
+        return ids
 
     def integer(self, raw: Any, what: str, where: Location, *, required: bool) -> Any:
         if raw is None:

@@ -83,6 +83,7 @@ from pathlib import Path
 from typing import Any
 
 from ldkit.errors import InputError, Location, Problem, ValidationError
+from ldkit.io import id_list
 from ldkit.strategy.goals import DIRECTIONS, Goal
 from ldkit.strategy.portfolio import Milestone, Program, Strategy
 from ldkit.strategy.raci import ACTIVITIES, Raci, default_raci, parse_cell
@@ -169,16 +170,12 @@ class _Reader:
         return str(raw).strip()
 
     def ids(self, node: Mapping, key: str, path: str) -> tuple[str, ...]:
-        raw = node.get(key)
-        if raw is None:
+        ids = id_list(node.get(key))
+        if ids is None:
+            self.add(f"'{key}' must be a list of ids", self.key_loc(node, path, key),
+                     "write e.g. [a, b]")
             return ()
-        if isinstance(raw, str):
-            return tuple(s.strip() for s in re.split(r"[,;]", raw) if s.strip())
-        if isinstance(raw, list) and all(isinstance(x, str | int) for x in raw):
-            return tuple(str(x).strip() for x in raw if str(x).strip())
-        self.add(f"'{key}' must be a list of ids", self.key_loc(node, path, key),
-                 "write e.g. [a, b]")
-        return ()
+        return ids
 
     def number(self, node: Mapping, key: str, path: str, *, low: float | None = None,
                high: float | None = None, hint: str = "type a number") -> float | None:
