@@ -280,6 +280,11 @@ def demo(
 
     for path in run_demo(out):
         typer.echo(str(path))
+    plans = out / "demo-bio" / "deliverables" / "plans"
+    if plans.is_dir():
+        documents = len(list(plans.glob("*.html"))) - 1  # less the index
+        typer.echo(f"{plans}/index.html: {documents} personal learning plans (HTML and Word), "
+                   "lms-assignments.csv")
     typer.echo(f"Demo deliverables are in {out}/demo-bio/deliverables/")
 
 
