@@ -19,7 +19,9 @@ LDKIT = str(Path(sys.executable).with_name("ldkit"))
     [], ["model"], ["model", "validate"], ["model", "convert"], ["model", "show"],
     ["model", "starter"], ["model", "starters"], ["model", "template"], ["model", "diff"],
     ["demo"], ["survey"], ["survey", "check"], ["survey", "score"], ["new"], ["run"],
-    ["results"], ["audit"], ["check"], ["roi"], ["batch"],
+    ["results"], ["audit"], ["check"], ["roi"], ["batch"], ["catalog"],
+    ["catalog", "validate"], ["catalog", "convert"], ["catalog", "starter"],
+    ["catalog", "template"],
 ])
 def test_help_on_every_command(cli, args):
     code, out, _ = cli(*args, "--help")
@@ -232,3 +234,28 @@ def test_results_audit_and_up_to_date_cli(cli, demo_run, tmp_path):
     assert table.loc[table.name == "rows_kept", "value"].item() == "480"  # JSON text
     code, out, _ = cli("audit", str(root))
     assert code == 0 and out.startswith("Audit passed")
+
+
+def test_catalog_commands(cli, tmp_path, small_model):
+    code, out, _ = cli("catalog", "starter", "pharma-commercial", tmp_path / "cat.xlsx")
+    assert code == 0 and out.startswith("Wrote ")
+    code, out, _ = cli("model", "starter", "pharma-commercial", tmp_path / "pc.yaml")
+    code, out, _ = cli("catalog", "validate", tmp_path / "cat.xlsx", "--model",
+                       tmp_path / "pc.yaml")
+    assert code == 0
+    assert out.startswith("OK: Catalog(name='Pharma commercial field force catalog', "
+                          "53 activities, 2 programs")
+    assert "experiential 71%/social 20%/formal 9%" in out
+    code, out, _ = cli("catalog", "convert", tmp_path / "cat.xlsx", tmp_path / "cat.yaml")
+    assert code == 0 and (tmp_path / "cat.yaml").exists()
+    small_model.to_yaml(tmp_path / "small.yaml")  # another model: every capability unknown
+    code, _, err = cli("catalog", "validate", tmp_path / "cat.yaml", "-m", tmp_path / "small.yaml")
+    assert code == 2
+    first = err.splitlines()[0]
+    assert "cat.yaml, line" in first and "ce-essentials-elearning" in first
+    assert "is not in model 'acme'" in first
+    code, _, err = cli("catalog", "convert", tmp_path / "cat.yaml", tmp_path / "cat.pdf")
+    assert code == 2 and err.startswith("error: ") and "use .yaml or .xlsx" in err
+    code, out, _ = cli("catalog", "template", tmp_path / "blank.xlsx")
+    assert code == 0 and (tmp_path / "blank.xlsx").exists()
+

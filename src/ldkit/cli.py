@@ -195,6 +195,85 @@ def model_diff(
     raise typer.Exit(1)
 
 
+catalog_app = typer.Typer(
+    help="Learning catalogs: validate against a capability model, convert, starters, template.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(catalog_app, name="catalog")
+
+
+@catalog_app.command("validate")
+def catalog_validate(
+    file: Annotated[Path, typer.Argument(help="Catalog file: .yaml or .xlsx.")],
+    model: Annotated[Path | None, typer.Option(
+        "--model", "-m", help="Capability model to check capabilities and levels against.")
+    ] = None,
+) -> None:
+    """Check a learning catalog; print every problem with its line or sheet, row and column.
+
+    Exits 0 if the catalog is valid, 2 if it has errors.
+    """
+    from ldkit.capability import read_model
+    from ldkit.plans import read_catalog
+
+    try:
+        catalog = read_catalog(file)
+        if model is not None:
+            catalog.check(read_model(model))
+    except ValidationError as exc:
+        _print_problems(exc, file=str(file))
+        raise typer.Exit(2) from None
+    hours = catalog.table().groupby("modality")["hours"].sum()
+    mix = "/".join(f"{m} {hours.get(m, 0) / hours.sum():.0%}"
+                   for m in ("experiential", "social", "formal")) if hours.sum() else "no hours"
+    _console().print(f"OK: {catalog!r}; hours by modality: {mix}", markup=False)
+
+
+@catalog_app.command("convert")
+def catalog_convert(
+    source: Annotated[Path, typer.Argument(help="Catalog to read (.yaml or .xlsx).")],
+    target: Annotated[Path, typer.Argument(help="Catalog to write (.yaml or .xlsx).")],
+) -> None:
+    """Convert a catalog between YAML and the Excel workbook (format from the extension)."""
+    from ldkit.errors import UnsupportedFormatError
+    from ldkit.plans import read_catalog
+
+    catalog = read_catalog(source)
+    suffix = target.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        written = catalog.to_yaml(target)
+    elif suffix == ".xlsx":
+        written = catalog.to_excel(target)
+    else:
+        raise UnsupportedFormatError(f"{target}: cannot write a catalog as '{suffix}'",
+                                     hint="use .yaml or .xlsx")
+    typer.echo(f"Wrote {written}")
+
+
+@catalog_app.command("starter")
+def catalog_starter(
+    name: Annotated[str, typer.Argument(help="Starter catalog, e.g. pharma-commercial.")],
+    out: Annotated[Path, typer.Argument(help="Output file (.yaml or .xlsx).")],
+) -> None:
+    """Write a starter catalog (it matches the starter capability model of that name)."""
+    from ldkit.plans import starter_catalog
+
+    catalog = starter_catalog(name)
+    written = catalog.to_excel(out) if out.suffix.lower() == ".xlsx" else catalog.to_yaml(out)
+    typer.echo(f"Wrote {written}")
+
+
+@catalog_app.command("template")
+def catalog_template(
+    out: Annotated[Path, typer.Argument(help="Output workbook (.xlsx).")],
+) -> None:
+    """Write a blank, documented catalog workbook."""
+    from ldkit.plans import write_catalog_template
+
+    typer.echo(f"Wrote {write_catalog_template(out)}")
+
+
 survey_app = typer.Typer(
     help="Survey exports: check data quality, score the needs analysis.",
     no_args_is_help=True,
