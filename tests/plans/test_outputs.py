@@ -245,3 +245,19 @@ def test_demo_plans_every_employee_with_a_gap_within_budgets_and_mix(demo_run):
     lms = pd.read_csv(plans_dir / "lms-assignments.csv")
     items = pd.read_csv(processed / "plans" / "items.csv")
     assert len(lms) == len(items) and list(lms.columns) == LMS_COLUMNS
+
+
+def test_people_whose_role_is_not_in_the_model_are_listed_without_a_plan(small):
+    from ldkit.plans.step import _with_unmatched
+
+    model, plans = small
+    gaps = pd.DataFrame({"person_id": ["p1", "p2", "p3"]})
+    people = pd.DataFrame({"person_id": ["p1", "p2", "p3", "p4", "p5"],
+                           "role": ["rep", "rep", "rep", "Field Medical Advisor", "rep"]})
+    view = _with_unmatched(cohort_view(plans), gaps, people, model)
+    extra = view.without_plan[view.without_plan["status"] == "not planned"]
+    assert extra.values.tolist() == [
+        ["p4", "not planned", "role 'Field Medical Advisor' is not in the capability model"],
+        ["p5", "not planned", "no rating of a capability the role requires"]]
+    counted = view.without_plan_reasons.set_index("reason")["learners"]
+    assert counted["role 'Field Medical Advisor' is not in the capability model"] == 1

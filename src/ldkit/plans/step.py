@@ -198,7 +198,7 @@ def learning_plans_step(p: LearningPlansParams) -> PlansStepResult:
                         pins=adjust["pins"] or None, exclusions=adjust["exclusions"] or None,
                         borich=borich)
     names = {c.id: c.name for c in model.capabilities}
-    cohort = cohort_view(plans, catalog, names=names)
+    cohort = _with_unmatched(cohort_view(plans, catalog, names=names), gaps, people, model)
 
     out = p.processed / "plans"
     out.mkdir(parents=True, exist_ok=True)
@@ -222,6 +222,29 @@ def learning_plans_step(p: LearningPlansParams) -> PlansStepResult:
     documents["without_plan"] = [_write_csv(cohort.without_plan, deliver / "without-plan.csv",
                                             atomic_path)]
     return PlansStepResult(plans, cohort, model, catalog, tables, figures, documents)
+
+
+def _with_unmatched(cohort: CohortView, gaps: pd.DataFrame, people: pd.DataFrame,
+                    model: CapabilityModel) -> CohortView:
+    """Respondents without gap rows (their role is not in the model) join the people
+    without a plan, with the reason, so nobody drops out of the plans unseen."""
+    import dataclasses
+
+    if "role" not in people:
+        return cohort
+    missing = people[~people["person_id"].astype(str).isin(set(gaps["person_id"].astype(str)))]
+    if missing.empty:
+        return cohort
+    known = {r.id for r in model.roles} | {r.name for r in model.roles}
+    reasons = [f"role '{role}' is not in the capability model" if role not in known
+               else "no rating of a capability the role requires"
+               for role in missing["role"].astype(str)]
+    extra = pd.DataFrame({"learner": missing["person_id"].astype(str).to_numpy(),
+                          "status": "not planned", "reason": reasons})
+    without = pd.concat([cohort.without_plan, extra], ignore_index=True)
+    counted = (without.groupby(["status", "reason"], sort=True).size().rename("learners")
+               .reset_index())
+    return dataclasses.replace(cohort, without_plan=without, without_plan_reasons=counted)
 
 
 def _write_csv(table: pd.DataFrame, path: Path, atomic_path: Any) -> Path:
