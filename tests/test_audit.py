@@ -227,3 +227,14 @@ def test_identifiers_match_whole_words_only(tmp_path):
                     "<p>Prepared for Ana García</p></body></html>", encoding="utf-8")
     found = audit_deliverables(tmp_path, identifiers=["Ana", "Ito", "García"])
     assert sorted(found["detail"]) == ["identifier 'Ana'", "identifier 'García'"]
+
+
+def test_personal_folders_can_be_skipped(tmp_path):
+    from ldkit.deliverables import Report, Section, Table, render_html
+
+    rows = pd.DataFrame({"learner": ["Ana Silva"], "hours": [40]})
+    report = Report("Acme", "Plan", sections=(Section("Plan", tables=(Table("Plan", rows),)),))
+    render_html(report, tmp_path / "plans" / "p1.html")
+    found = audit_deliverables(tmp_path, identifiers=["Ana Silva"])
+    assert found["kind"].tolist() == ["personal identifier"]
+    assert audit_deliverables(tmp_path, identifiers=["Ana Silva"], skip=["plans"]).empty

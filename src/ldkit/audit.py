@@ -292,6 +292,7 @@ def audit_deliverables(
     min_group_size: int = 5,
     identifiers: Iterable[str] = (),
     exempt_columns: Iterable[str] = EXEMPT_COLUMNS,
+    skip: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Find personal identifiers and small-group aggregates in deliverables.
 
@@ -311,6 +312,10 @@ def audit_deliverables(
         Numeric columns that may be shown for a small group because they
         describe the design, not the respondents (default ``required_level``,
         ``weight``).
+    skip : iterable of str
+        Subfolders of ``folder`` not to audit: documents addressed to one person
+        (e.g. ``plans``, the personal learning plans), which carry that person's name
+        by design and no aggregate.
 
     Returns
     -------
@@ -351,9 +356,11 @@ def audit_deliverables(
     if root.is_file():
         files, base = [root], root.parent
     else:
+        skipped = [root / s for s in _strings("skip", skip, func)]
         files = sorted(p for p in root.rglob("*")
                        if p.is_file() and p.suffix.lower() in SUFFIXES
-                       and not p.name.startswith(("~$", ".")))
+                       and not p.name.startswith(("~$", "."))
+                       and not any(p.is_relative_to(d) for d in skipped))
         base = root
     rows: list[tuple[str, str, str, str]] = []
     for path in files:

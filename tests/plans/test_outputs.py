@@ -261,3 +261,22 @@ def test_people_whose_role_is_not_in_the_model_are_listed_without_a_plan(small):
         ["p5", "not planned", "no rating of a capability the role requires"]]
     counted = view.without_plan_reasons.set_index("reason")["learners"]
     assert counted["role 'Field Medical Advisor' is not in the capability model"] == 1
+
+
+def test_learner_names_are_matched_by_the_survey_pseudonym(tmp_path):
+    from ldkit.plans.step import read_learner_names
+    from ldkit.survey.pseudonym import pseudonymize
+
+    names = tmp_path / "names.csv"
+    names.write_text("id,name\nana@x.example,Ana Silva\n BEN@x.example ,Ben Okafor\n",
+                     encoding="utf-8")
+    got = read_learner_names(names, b"secret")
+    ids = pseudonymize(pd.Series(["ana@x.example", "ben@x.example"]), b"secret")
+    assert got == {ids[0]: "Ana Silva", ids[1]: "Ben Okafor"}  # same key as on survey load
+    names.write_text("id,name\nana@x.example,\n", encoding="utf-8")
+    with pytest.raises(InputError, match="a person without a name") as err:
+        read_learner_names(names, b"secret")
+    assert (err.value.location.row, err.value.location.column) == (2, "name")
+    names.write_text("email,name\n", encoding="utf-8")
+    with pytest.raises(InputError, match="lacks the column"):
+        read_learner_names(names, b"secret")

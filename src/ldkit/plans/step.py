@@ -11,6 +11,12 @@ columns ``learner``, ``kind`` and ``value``, one row per adjustment: ``pin``
 (an activity id that must be in the learner's plan), ``exclude`` (one that must
 not) or ``career_goal`` (an aspiration role id). Learners are the pseudonymous
 ids of the plan documents.
+
+Learner names (optional, ``inputs.learner_names``): a CSV or workbook with columns
+``id`` (the person's identifier as the surveys hold it, e.g. the e-mail address) and
+``name``. The id is pseudonymized with the engagement's secret, exactly as on survey
+load, and the name is shown only on that learner's own plan document (file names stay
+pseudonymous; no aggregate deliverable shows a name).
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ldkit.plans.cohort import CohortView
 
 __all__ = ["ADJUSTMENT_KINDS", "LearningPlansParams", "PlansStepResult", "learning_plans_step",
-           "read_adjustments"]
+           "read_adjustments", "read_learner_names"]
 
 ADJUSTMENT_KINDS = ("pin", "exclude", "career_goal")
 PEOPLE_DIR = ("people",)
@@ -46,6 +52,7 @@ class LearningPlansParams(_Params):
     capability_model: str
     learning_catalog: str = ""
     plan_adjustments: str = ""
+    learner_names: str = ""
     currency: str = "EUR"
     hours_per_month: float = Field(default=8.0, gt=0)
     cost_per_person: float = Field(default=2500.0, ge=0)
@@ -127,6 +134,37 @@ def read_adjustments(path: str | Path, *, learners: set[str], activities: set[st
     if problems:
         raise ValidationError(problems, what=str(path))
     return out
+
+
+def read_learner_names(path: str | Path, secret: bytes) -> dict[str, str]:
+    """Pseudonymous learner id -> display name, from a file of ``id`` and ``name`` columns.
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "names.csv"
+    >>> _ = f.write_text("id,name\\nAna@X.example,Ana Silva\\n", encoding="utf-8")
+    >>> names = read_learner_names(f, b"k")
+    >>> list(names.values()), next(iter(names)).startswith("p")
+    (['Ana Silva'], True)
+    """
+    from ldkit.io import existing_file
+    from ldkit.survey.pseudonym import pseudonymize
+
+    path = existing_file(path)
+    table = _read_table(path)
+    missing = [c for c in ("id", "name") if c not in table.columns]
+    if missing:
+        raise InputError(f"{path.name} lacks the column(s) {', '.join(missing)}",
+                         location=Location(file=str(path), row=1),
+                         hint="columns: id (as in the surveys, e.g. the e-mail), name")
+    blank = table["name"].fillna("").str.strip() == ""
+    if blank.any():
+        row = int(blank.to_numpy().nonzero()[0][0]) + 2
+        raise InputError(f"{path.name}: a person without a name",
+                         location=Location(file=str(path), row=row, column="name"),
+                         hint="fill in the name, or remove the row")
+    ids = pseudonymize(table["id"].fillna(""), secret)
+    return {str(i): str(n).strip() for i, n in zip(ids, table["name"], strict=True)
+            if not pd.isna(i)}
 
 
 def _plan_start(p: LearningPlansParams) -> date:
@@ -213,8 +251,14 @@ def learning_plans_step(p: LearningPlansParams) -> PlansStepResult:
             "plans-coverage": plots.plot_coverage(cohort.coverage)}
     figures = {k: _save_figure(f, p.processed / "figures" / f"{k}.png") for k, f in figs.items()}
 
+    names_of = None
+    if p.learner_names:
+        from ldkit.survey.pseudonym import find_secret
+
+        names_of = read_learner_names(p.path(p.learner_names), find_secret(near=p.root))
     deliver = p.root / "deliverables" / "plans"
     documents = write_plan_documents(plans, deliver, model=model, client=p.client,
+                                     names=names_of,
                                      people=people.rename(columns={"person_id": "learner"}),
                                      currency=catalog.currency or p.currency,
                                      kinds=[k for k in p.documents if k in ("html", "docx")])
