@@ -521,13 +521,13 @@ def audit(
                                   skip=PERSONAL_FOLDERS)
     if len(findings):
         _print_table("Audit findings", findings)
+    check_audit(findings)
+    typer.echo(f"Audit passed: no personal identifier and no group under "
+               f"{config.min_group_size} in {engagement / 'deliverables'}")
     for folder in PERSONAL_FOLDERS:
         if (engagement / "deliverables" / folder).is_dir():
             typer.echo(f"Not audited: deliverables/{folder}/ holds documents addressed to one "
                        "person each (they may carry that person's name).")
-    check_audit(findings)
-    typer.echo(f"Audit passed: no personal identifier and no group under "
-               f"{config.min_group_size} in {engagement / 'deliverables'}")
 
 
 @app.command("check")
