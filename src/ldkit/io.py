@@ -18,8 +18,8 @@ from typing import Any
 
 from ldkit.errors import InputFileNotFoundError, UnsupportedFormatError
 
-__all__ = ["atomic_path", "atomic_write_text", "existing_file", "id_list", "read_notebook",
-           "suffix_of"]
+__all__ = ["atomic_path", "atomic_write_csv", "atomic_write_text", "existing_file", "id_list",
+           "read_notebook", "suffix_of"]
 
 
 def id_list(raw: Any) -> tuple[str, ...] | None:
@@ -89,6 +89,13 @@ def atomic_write_text(path: str | Path, text: str, *, encoding: str = "utf-8") -
     """Write text atomically; return the target path."""
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding=encoding, newline="")
+    return Path(path)
+
+
+def atomic_write_csv(table: Any, path: str | Path, **to_csv: Any) -> Path:
+    """Write a DataFrame as CSV (no index, UTF-8) atomically; return the target path."""
+    with atomic_path(path) as tmp:
+        table.to_csv(tmp, index=False, **to_csv)
     return Path(path)
 
 

@@ -113,19 +113,10 @@ def _save_figure(figure: Any, path: Path) -> Path:
     return path
 
 
-def _write_people(result: NeedsResult, folder: Path) -> None:
-    """Per-person tables for the learning plans (pseudonymous ids; never a deliverable)."""
-    from ldkit.io import atomic_path
-
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, table in (("person_gaps", result.person_gaps), ("people", result.people)):
-        with atomic_path(folder / f"{name}.csv") as tmp:
-            table.to_csv(tmp, index=False)
-
-
 def needs_analysis_step(p: NeedsAnalysisParams) -> NeedsStepResult:
     """Read the surveys, score them, write tables (CSV, workbook) and figures."""
     from ldkit.capability import read_model
+    from ldkit.io import atomic_write_csv
     from ldkit.needs import plots, score_needs, write_needs_tables
     from ldkit.survey import read_survey
     from ldkit.survey.pseudonym import find_secret
@@ -138,9 +129,10 @@ def needs_analysis_step(p: NeedsAnalysisParams) -> NeedsStepResult:
                                    secret=secret))
     attrs = [a for a in p.segment_by if a in surveys[0].respondents.columns]
     result = score_needs(surveys, model, min_n=p.min_group_size, segment_by=attrs)
-    _write_people(result, p.processed / "people")
     out = p.processed / "needs"
     tables = {f.stem: f for f in write_needs_tables(result, out)}
+    # the respondents' attributes (pseudonymous), for the plans' documents; never a deliverable
+    tables["people"] = atomic_write_csv(result.people, out / "people.csv")
     names = {c.id: c.name for c in model.capabilities} | {r.id: r.name for r in model.roles}
     figs = {
         "gap-heatmap": plots.plot_gap_heatmap(result.gaps, names=names),

@@ -1,16 +1,86 @@
-"""Formatted authoring workbooks: the pieces every ldkit workbook writer shares.
+"""Formatted authoring workbooks: the pieces every ldkit workbook reader and writer shares.
 
 A README sheet of instructions, and data sheets with a bold coloured header,
 readable column widths, wrapped long text, a frozen header row, an
-auto-filter, and text starting with "=" kept as text (never a formula).
+auto-filter, and text starting with "=" kept as text (never a formula). Reading
+back: :class:`Column` describes a sheet's columns, :func:`read_sheet` finds them
+by header (case, spaces, "_" and "-" ignored; aliases accepted) and returns the
+rows as records.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["HEADER_FILL", "readme_sheet", "table_sheet"]
+__all__ = ["HEADER_FILL", "Column", "clean_cell", "norm_header", "read_sheet", "readme_sheet",
+           "table_sheet"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an authoring sheet: its header, the record key it fills, whether it
+    is required, its width and wrapping when written, other accepted headers, and the
+    line that documents it on the README sheet."""
+
+    header: str
+    key: str
+    required: bool = False
+    width: int = 14
+    wrap: bool = False
+    aliases: tuple[str, ...] = ()
+    doc: str = ""
+
+
+def norm_header(header: Any) -> str:
+    """A header as matched: case-folded, spaces, "_" and "-" as one "_".
+
+    >>> norm_header(" Capability-ID ")
+    'capability_id'
+    """
+    return re.sub(r"[\s_\-]+", "_", str(header).strip().casefold()).strip("_")
+
+
+def clean_cell(value: Any) -> Any:
+    """A cell's value with text stripped; blank text is None."""
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def read_sheet(ws: Any, spec: Sequence[Column]
+               ) -> tuple[list[Column], dict[str, str], list[tuple[int, dict[str, Any]]]]:
+    """The columns of ``spec`` found in row 1 of a worksheet, and its rows as records.
+
+    Returns (the required columns missing, key -> header as written or else the spec's
+    header, rows as (row number, {key: value}) without blank rows; no rows when a
+    required column is missing).
+    """
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None) or ()
+    by_norm: dict[str, Column] = {}
+    for col in spec:
+        for name in (norm_header(col.header), col.key, *col.aliases):
+            by_norm.setdefault(name, col)
+    index: dict[str, int] = {}
+    headers = {c.key: c.header for c in spec}
+    for i, h in enumerate(header):
+        col = by_norm.get(norm_header(h)) if h is not None else None
+        if col is not None and col.key not in index:
+            index[col.key] = i
+            headers[col.key] = str(h).strip()
+    missing = [c for c in spec if c.required and c.key not in index]
+    if missing:
+        return missing, headers, []
+    out = []
+    for r, values in enumerate(rows, start=2):
+        rec = {k: clean_cell(values[i]) if i < len(values) else None for k, i in index.items()}
+        if any(v is not None for v in rec.values()):
+            out.append((r, rec))
+    return missing, headers, out
 
 HEADER_FILL = "1F4E5F"
 

@@ -230,7 +230,7 @@ def test_demo_plans_every_employee_with_a_gap_within_budgets_and_mix(demo_run):
     assert report.ok
     processed = root / "data" / "processed"
     status = pd.read_csv(processed / "plans" / "status.csv")
-    gaps = pd.read_csv(processed / "people" / "person_gaps.csv")
+    gaps = pd.read_csv(processed / "needs" / "person_gaps.csv")
     with_gap = set(gaps.loc[gaps["gap"] > 0, "person_id"])
     planned = status[status["status"] == "planned"]
     assert with_gap == set(planned["learner"])  # a plan for every employee with a gap

@@ -23,7 +23,6 @@ is reported at once with its sheet, row and column.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,19 +39,9 @@ from ldkit.capability.model import (
     _as_int,
 )
 from ldkit.errors import Location, Problem, UnsupportedFormatError
-from ldkit.xlsx import readme_sheet, table_sheet
+from ldkit.xlsx import Column, norm_header, read_sheet, readme_sheet, table_sheet
 
 __all__ = ["SHEETS", "read_excel", "write_excel", "write_template"]
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    key: str
-    required: bool = False
-    width: int = 14
-    wrap: bool = False
-    aliases: tuple[str, ...] = ()
 
 
 SHEETS: dict[str, tuple[Column, ...]] = {
@@ -104,16 +93,6 @@ SHEETS: dict[str, tuple[Column, ...]] = {
 MODEL_FIELDS = ("id", "name", "version", "description", "default_scale")
 
 
-def _norm(header: Any) -> str:
-    return re.sub(r"[\s_\-]+", "_", str(header).strip().casefold()).strip("_")
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return value
-
 
 class _SheetReader:
     """Reads the workbook's sheets into located records, collecting problems."""
@@ -139,37 +118,12 @@ class _SheetReader:
         """Rows of a sheet as (row number, {key: value}, {key: header}); None if absent."""
         if sheet not in self.wb.sheetnames:
             return None
-        spec = SHEETS[sheet]
-        rows = self.wb[sheet].iter_rows(values_only=True)
-        header = next(rows, None) or ()
-        by_norm = {}
-        for col in spec:
-            for name in (col.key, *col.aliases):
-                by_norm.setdefault(name, col)
-        index: dict[str, int] = {}
-        headers: dict[str, str] = {}
-        for i, h in enumerate(header):
-            if h is None:
-                continue
-            col = by_norm.get(_norm(h))
-            if col is not None and col.key not in index:
-                index[col.key] = i
-                headers[col.key] = str(h).strip()
-        missing = [c for c in spec if c.required and c.key not in index]
+        missing, headers, rows = read_sheet(self.wb[sheet], SHEETS[sheet])
         for c in missing:
             self.problems.append(Problem(
                 f"has no column '{c.header}'", self.loc(sheet, 1, c.header),
                 f"add a header '{c.header}' in row 1 (see the README sheet)"))
-        if missing:
-            return []
-        for c in spec:
-            headers.setdefault(c.key, c.header)
-        out = []
-        for r, values in enumerate(rows, start=2):
-            rec = {k: _clean(values[i]) if i < len(values) else None for k, i in index.items()}
-            if any(v is not None for v in rec.values()):
-                out.append((r, rec, headers))
-        return out
+        return [(r, rec, headers) for r, rec in rows]
 
     def require(self, sheet: str, r: int, rec: dict, headers: dict, key: str) -> Any:
         value = rec.get(key)
@@ -219,7 +173,7 @@ def read_excel(path: str | Path) -> CapabilityModel:
 def _read(rd: _SheetReader, p: Path) -> CapabilityModel:
     info: dict[str, Any] = {}
     for r, rec, headers in rd.records("Model") or []:
-        key = _norm(rec.get("field") or "")
+        key = norm_header(rec.get("field") or "")
         if key in MODEL_FIELDS:
             info[key] = rec.get("value")
         elif key:

@@ -92,7 +92,7 @@ from ldkit.errors import (
     ValidationError,
 )
 from ldkit.io import id_list
-from ldkit.xlsx import readme_sheet, table_sheet
+from ldkit.xlsx import Column, norm_header, read_sheet, readme_sheet, table_sheet
 
 if TYPE_CHECKING:  # pragma: no cover
     from ldkit.capability.model import CapabilityModel
@@ -874,18 +874,13 @@ _Dumper.add_representer(list, _represent_list)
 # -- workbook ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Column:
-    header: str
-    key: str
-    doc: str
-    required: bool = False
-    width: int = 14
-    wrap: bool = False
-    aliases: tuple[str, ...] = ()
+def _Column(header: str, key: str, doc: str, required: bool = False, width: int = 14,
+            wrap: bool = False, aliases: tuple[str, ...] = ()) -> Column:
+    """A catalog sheet's column, documented (the README sheet lists ``doc``)."""
+    return Column(header, key, required, width, wrap, aliases, doc)
 
 
-SHEETS: dict[str, tuple[_Column, ...]] = {
+SHEETS: dict[str, tuple[Column, ...]] = {
     "Catalog": (
         _Column("Field", "field", "name (the catalog's name) or currency (ISO code, e.g. EUR)",
                 True, 16),
@@ -941,16 +936,6 @@ SHEET_ORDER = ("Catalog", "Activities", "Programs")
 SPARE_ROWS = 500
 
 
-def _norm(header: Any) -> str:
-    return re.sub(r"[\s_\-]+", "_", str(header).strip().casefold()).strip("_")
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return value
-
 
 class _SheetReader(_Parser):
     """Reads the workbook's sheets into located records."""
@@ -973,32 +958,12 @@ class _SheetReader(_Parser):
         """Rows as (row number, {key: value}, {key: location of the cell})."""
         if sheet not in self.wb.sheetnames:
             return []
-        spec = SHEETS[sheet]
-        rows = self.wb[sheet].iter_rows(values_only=True)
-        header = next(rows, None) or ()
-        by_norm: dict[str, _Column] = {}
-        for col in spec:
-            for name in (_norm(col.header), col.key, *col.aliases):
-                by_norm.setdefault(name, col)
-        index: dict[str, int] = {}
-        headers = {c.key: c.header for c in spec}
-        for i, h in enumerate(header):
-            col = by_norm.get(_norm(h)) if h is not None else None
-            if col is not None and col.key not in index:
-                index[col.key] = i
-                headers[col.key] = str(h).strip()
-        missing = [c for c in spec if c.required and c.key not in index]
+        missing, headers, rows = read_sheet(self.wb[sheet], SHEETS[sheet])
         for c in missing:
             self.add(f"has no column '{c.header}'", self.loc(sheet, 1, c.header),
                      f"add a header '{c.header}' in row 1 (see the README sheet)")
-        if missing:
-            return []
-        out = []
-        for r, values in enumerate(rows, start=2):
-            rec = {k: _clean(values[i]) if i < len(values) else None for k, i in index.items()}
-            if any(v is not None for v in rec.values()):
-                out.append((r, rec, {k: self.loc(sheet, r, h) for k, h in headers.items()}))
-        return out
+        return [(r, rec, {k: self.loc(sheet, r, h) for k, h in headers.items()})
+                for r, rec in rows]
 
 
 def _read_excel(path: str | Path) -> Catalog:
@@ -1021,7 +986,7 @@ def _read_sheets(rd: _SheetReader) -> Catalog:
     info: dict[str, Any] = {}
     fs_catalog: dict[str, Location] = {}
     for _r, rec, fs in rd.records("Catalog"):
-        key = _norm(rec.get("field") or "")
+        key = norm_header(rec.get("field") or "")
         if key in ("name", "currency"):
             info[key] = rec.get("value")
             fs_catalog[key] = fs["value"]

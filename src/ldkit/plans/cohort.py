@@ -238,7 +238,7 @@ def write_lms_csv(plans: PlanSet, path: str | Path, *,
     a learner missing from the mapping is an error, never a silent drop.
     """
     from ldkit.errors import InputError
-    from ldkit.io import atomic_path
+    from ldkit.io import atomic_write_csv
 
     table = lms_assignments(plans)
     if learner_ids is not None:
@@ -248,7 +248,4 @@ def write_lms_csv(plans: PlanSet, path: str | Path, *,
                              hint="add them to the learner_ids mapping (roster)")
         ids = {str(k): str(v) for k, v in learner_ids.items()}
         table["learner"] = table["learner"].map(ids)
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        table.to_csv(tmp, index=False, encoding="utf-8")
-    return path
+    return atomic_write_csv(table, path, encoding="utf-8")

@@ -1,6 +1,6 @@
 """The work of the ``3-learning-plans`` engagement notebook.
 
-Reads the per-person gaps the needs analysis wrote (``data/processed/people``),
+Reads the per-person gaps the needs analysis wrote (``data/processed/needs``),
 the learning catalog and the capability model; builds every learner's plan;
 writes the plan tables, the cohort view and its figures under
 ``data/processed/plans``, and the per-learner documents, their index and the
@@ -42,8 +42,9 @@ __all__ = ["ADJUSTMENT_KINDS", "LearningPlansParams", "PlansStepResult", "learni
            "read_adjustments", "read_learner_names"]
 
 ADJUSTMENT_KINDS = ("pin", "exclude", "career_goal")
-PEOPLE_DIR = ("people",)
-"""Where the needs-analysis step leaves its per-person (pseudonymous) tables."""
+PEOPLE_DIR = ("needs",)
+"""Where the needs-analysis step leaves its per-person (pseudonymous) tables:
+``person_gaps.csv`` and ``people.csv`` beside its aggregate tables."""
 
 
 class LearningPlansParams(_Params):
@@ -207,7 +208,7 @@ def learning_plans_step(p: LearningPlansParams) -> PlansStepResult:
     if not p.learning_catalog:
         return PlansStepResult(None, None)
     from ldkit.capability import read_model
-    from ldkit.io import atomic_path
+    from ldkit.io import atomic_write_csv
     from ldkit.plans import plots
     from ldkit.plans.build import PlanOptions, build_plans
     from ldkit.plans.catalog import read_catalog
@@ -242,9 +243,9 @@ def learning_plans_step(p: LearningPlansParams) -> PlansStepResult:
     out.mkdir(parents=True, exist_ok=True)
     tables: dict[str, Path] = {}
     for name in ("goals", "items", "milestones", "status"):
-        tables[name] = _write_csv(getattr(plans, name), out / f"{name}.csv", atomic_path)
+        tables[name] = atomic_write_csv(getattr(plans, name), out / f"{name}.csv")
     for name, table in cohort.tables().items():
-        tables[f"cohort_{name}"] = _write_csv(table, out / f"cohort_{name}.csv", atomic_path)
+        tables[f"cohort_{name}"] = atomic_write_csv(table, out / f"cohort_{name}.csv")
 
     figs = {"plans-mix": plots.plot_mix(cohort.mix),
             "plans-seats": plots.plot_seats(cohort.seats),
@@ -263,8 +264,8 @@ def learning_plans_step(p: LearningPlansParams) -> PlansStepResult:
                                      currency=catalog.currency or p.currency,
                                      kinds=[k for k in p.documents if k in ("html", "docx")])
     documents["lms"] = [write_lms_csv(plans, deliver / "lms-assignments.csv")]
-    documents["without_plan"] = [_write_csv(cohort.without_plan, deliver / "without-plan.csv",
-                                            atomic_path)]
+    documents["without_plan"] = [atomic_write_csv(cohort.without_plan,
+                                                  deliver / "without-plan.csv")]
     return PlansStepResult(plans, cohort, model, catalog, tables, figures, documents)
 
 
@@ -291,7 +292,3 @@ def _with_unmatched(cohort: CohortView, gaps: pd.DataFrame, people: pd.DataFrame
     return dataclasses.replace(cohort, without_plan=without, without_plan_reasons=counted)
 
 
-def _write_csv(table: pd.DataFrame, path: Path, atomic_path: Any) -> Path:
-    with atomic_path(path) as tmp:
-        table.to_csv(tmp, index=False)
-    return path

@@ -83,11 +83,9 @@ class RoiStepResult:
 
 
 def _write(frame: pd.DataFrame, path: Path) -> Path:
-    from ldkit.io import atomic_path
+    from ldkit.io import atomic_write_csv
 
-    with atomic_path(path) as tmp:
-        frame.to_csv(tmp, index=False)
-    return path
+    return atomic_write_csv(frame, path)
 
 
 def _clear(p: RoiParams) -> None:

@@ -160,11 +160,9 @@ def _read_roster(path: Path) -> list[str]:
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    from ldkit.io import atomic_path
+    from ldkit.io import atomic_write_csv
 
-    with atomic_path(path) as tmp:
-        frame.to_csv(tmp, index=False)
-    return path
+    return atomic_write_csv(frame, path)
 
 
 def strategy_step(p: StrategyParams) -> StrategyStepResult:
