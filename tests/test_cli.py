@@ -234,7 +234,7 @@ def test_results_audit_and_up_to_date_cli(cli, demo_run, tmp_path):
     assert table.loc[table.name == "rows_kept", "value"].item() == "480"  # JSON text
     code, out, _ = cli("audit", str(root))
     assert code == 0 and out.startswith("Audit passed")
-    assert out.splitlines()[1].startswith("Not audited: deliverables/plans/")
+    assert "personal plan files checked: each names only its own learner" in out
 
 
 def test_catalog_commands(cli, tmp_path, small_model):

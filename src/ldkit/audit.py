@@ -46,7 +46,7 @@ __all__ = ["EXEMPT_COLUMNS", "FINDING_COLUMNS", "audit_deliverables", "check_aud
 
 FINDING_COLUMNS = ("file", "location", "kind", "detail")
 EXEMPT_COLUMNS = ("required_level", "weight")
-SUFFIXES = (".html", ".htm", ".xlsx", ".pptx")
+SUFFIXES = (".html", ".htm", ".xlsx", ".pptx", ".docx", ".csv")
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _BLANKS = {"", "–", "—", "-", "nan", "n/a", "na", "none", "."}
 
@@ -84,7 +84,7 @@ class _Scanner:
     """Collects the findings of one file."""
 
     def __init__(self, file: str, *, min_n: int, identifiers: Sequence[str],
-                 exempt: Iterable[str]) -> None:
+                 exempt: Iterable[str], exact: Sequence[str] = ()) -> None:
         self.file = file
         self.min_n = min_n
         # whole words only: the name 'Ana' must not match 'Analysis'
@@ -94,6 +94,12 @@ class _Scanner:
             r"(?<!\w)(" + "|".join(re.escape(k) for k in sorted(originals, key=len,
                                                                  reverse=True)) + r")(?!\w)",
             re.IGNORECASE) if originals else None
+        # identifiers that are also ordinary words: matched only as written
+        self.exact = {i: i for i in exact if i}
+        self._exact = re.compile(
+            r"(?<!\w)(" + "|".join(re.escape(k) for k in sorted(self.exact, key=len,
+                                                                 reverse=True)) + r")(?!\w)"
+        ) if self.exact else None
         self.exempt = {e.strip().lower() for e in exempt}
         self.rows: list[tuple[str, str, str, str]] = []
         self._seen: set[tuple[str, str, str]] = set()
@@ -112,6 +118,9 @@ class _Scanner:
             for match in self._pattern.finditer(text):
                 original = self.identifiers.get(match[1].casefold(), match[1])
                 self.add(location, "personal identifier", f"identifier '{original}'")
+        if self._exact is not None:
+            for match in self._exact.finditer(text):
+                self.add(location, "personal identifier", f"identifier '{match[1]}'")
 
     def table(self, rows: Iterable[tuple[int, Sequence[Any]]], label: str, *,
               parse_text: bool) -> None:
@@ -281,7 +290,41 @@ def _scan_pptx(path: Path, scan: _Scanner) -> None:
             scan.text(slide.notes_slide.notes_text_frame.text, f"slide {s} notes")
 
 
+def _scan_docx(path: Path, scan: _Scanner) -> None:
+    from docx import Document
+
+    doc = Document(str(path))
+    props = doc.core_properties
+    for name in ("author", "last_modified_by", "title", "subject", "keywords", "comments"):
+        scan.text(getattr(props, name, None), "document properties")
+    for i, para in enumerate(doc.paragraphs, start=1):
+        scan.text(para.text, f"paragraph {i}")
+    for t, table in enumerate(doc.tables, start=1):
+        rows = [(r, [cell.text for cell in row.cells]) for r, row in enumerate(table.rows, 1)]
+        for r, cells in rows:
+            for cell in cells:
+                scan.text(cell, f"table {t}, row {r}")
+        scan.table(rows, f"table {t}", parse_text=True)
+    for section in doc.sections:
+        for part in (section.header, section.footer):
+            for para in part.paragraphs:
+                scan.text(para.text, "header or footer")
+
+
+def _scan_csv(path: Path, scan: _Scanner) -> None:
+    import csv
+    import io
+
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    rows = list(enumerate(csv.reader(io.StringIO(text, newline="")), start=1))
+    for r, cells in rows:
+        for c, cell in enumerate(cells, start=1):
+            scan.text(cell, f"row {r}, column {c}")
+    scan.table(rows, "table", parse_text=True)
+
+
 _READERS = {".html": (_scan_html, "an HTML page"), ".htm": (_scan_html, "an HTML page"),
+            ".docx": (_scan_docx, "a Word document"), ".csv": (_scan_csv, "a CSV file"),
             ".xlsx": (_scan_xlsx, "an Excel workbook"),
             ".pptx": (_scan_pptx, "a PowerPoint deck")}
 
@@ -293,6 +336,7 @@ def audit_deliverables(
     identifiers: Iterable[str] = (),
     exempt_columns: Iterable[str] = EXEMPT_COLUMNS,
     skip: Iterable[str] = (),
+    exact_identifiers: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Find personal identifiers and small-group aggregates in deliverables.
 
@@ -316,6 +360,10 @@ def audit_deliverables(
         Subfolders of ``folder`` not to audit: documents addressed to one person
         (e.g. ``plans``, the personal learning plans), which carry that person's name
         by design and no aggregate.
+    exact_identifiers : iterable of str
+        Identifiers that are also ordinary words (a last name "Green"): matched
+        only as written, case-sensitively, so the same word in another case (the
+        status "green") is not a finding.
 
     Returns
     -------
@@ -349,6 +397,7 @@ def audit_deliverables(
         raise param_error("folder", func, "a str or Path", folder)
     check_number("min_group_size", min_group_size, func=func, low=1, integer=True)
     needles = _strings("identifiers", identifiers, func)
+    exact = _strings("exact_identifiers", exact_identifiers, func)
     exempt = _strings("exempt_columns", exempt_columns, func)
     root = Path(folder)
     if not root.exists():
@@ -370,7 +419,8 @@ def audit_deliverables(
                 location=Location(file=str(path)), hint="give a .html, .xlsx or .pptx file")
         read, what = _READERS[path.suffix.lower()]
         name = path.relative_to(base).as_posix()
-        scan = _Scanner(name, min_n=min_group_size, identifiers=needles, exempt=exempt)
+        scan = _Scanner(name, min_n=min_group_size, identifiers=needles, exempt=exempt,
+                        exact=exact)
         try:
             read(path, scan)
         except Exception as exc:  # any failure of a third-party reader on a bad file

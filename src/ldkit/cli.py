@@ -391,11 +391,14 @@ def run(
     engagement: Annotated[Path, typer.Argument(help="Engagement folder.")],
     only: Annotated[str | None, typer.Option(help="Run only this notebook (name).")] = None,
     force: Annotated[bool, typer.Option(help="Run even if nothing changed.")] = False,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Exit 1 if the run ends with any warning.")] = False,
 ) -> None:
     """Execute the engagement's notebooks in order (papermill) and build its deliverables.
 
-    Parameters come from engagement.yaml and are checked against every notebook before
-    any kernel starts. Executed notebooks and a manifest go to runs/<run-id>/.
+    Parameters come from engagement.yaml and are checked against every phase before
+    any kernel starts. Executed notebooks and a manifest go to runs/<run-id>/. The run
+    ends with the deliverables written and the warnings to read before sending them.
     """
     from ldkit.engagement import run_engagement
 
@@ -406,8 +409,25 @@ def run(
             line += f"  {nb.error.message}"
         typer.echo(line)
     typer.echo(f"Run folder: {report.run_dir}")
+    _print_health(report.outputs, report.warnings)
     if not report.ok:
         raise typer.Exit(1)
+    if strict and report.warnings:
+        typer.echo(f"--strict: {len(report.warnings)} warning(s)", err=True)
+        raise typer.Exit(1)
+
+
+def _print_health(outputs, warnings) -> None:
+    if outputs:
+        typer.echo("Deliverables:")
+        for item in outputs:
+            typer.echo(f"  {item}")
+    if warnings:
+        typer.echo(f"Warnings ({len(warnings)}), read before sending:")
+        for w in warnings:
+            typer.echo(f"  - {w}")
+    else:
+        typer.echo("Warnings: none")
 
 
 @app.command("results")
@@ -459,6 +479,8 @@ def batch(
         help="auto, fork (from a warm process; Linux) or fresh.")] = "auto",
     out: Annotated[Path, typer.Option(
         help="Folder for the batch summary batch-<id>.json.")] = Path("."),
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Exit 1 if any engagement ends with a warning.")] = False,
 ) -> None:
     """Run the notebooks of many engagements concurrently; a summary of all at the end.
 
@@ -488,6 +510,9 @@ def batch(
                        + (f" (executed copy: {bad.output})" if bad.output else ""))
         elif e.status == "not run":
             typer.echo(f"{e.given}: not run: {e.message}")
+    for e in report.engagements:
+        for w in e.warnings:
+            typer.echo(f"{e.given}: warning: {w}")
     for note in report.notes:
         typer.echo(f"note: {note}")
     counts = ", ".join(f"{n} {status}" for status, n in report.counts().items())
@@ -497,10 +522,10 @@ def batch(
         typer.echo(f"Key results of all engagements: ldkit results {report.path}")
     if not report.ok:
         raise typer.Exit(1)
-
-
-PERSONAL_FOLDERS = ("plans",)
-"""Subfolders of deliverables/ with one document per person (personal learning plans)."""
+    if strict and any(e.warnings for e in report.engagements):
+        typer.echo("--strict: warnings in " + ", ".join(
+            e.given for e in report.engagements if e.warnings), err=True)
+        raise typer.Exit(1)
 
 
 @app.command("audit")
@@ -509,25 +534,27 @@ def audit(
 ) -> None:
     """Scan the deliverables for personal identifiers and groups below the minimum size.
 
-    Exits 2 if anything is found, naming the file and where in it.
+    The per-person plan documents are audited too: each may name its own learner only.
+    Words allowed in engagement.yaml (audit: {allow: [...]}) are listed. Exits 2 if
+    anything is found, naming the file and where in it.
     """
-    from ldkit.audit import audit_deliverables, check_audit
-    from ldkit.engagement import engagement_identifiers, load_engagement
+    from ldkit.audit import check_audit
+    from ldkit.engagement.audit import audit_engagement
+    from ldkit.engagement.config import load_engagement
 
     config = load_engagement(engagement)
-    findings = audit_deliverables(engagement / "deliverables",
-                                  min_group_size=config.min_group_size,
-                                  identifiers=engagement_identifiers(engagement),
-                                  skip=PERSONAL_FOLDERS)
-    if len(findings):
-        _print_table("Audit findings", findings)
-    check_audit(findings)
+    result = audit_engagement(engagement)
+    for w in result.warnings:
+        typer.echo(f"warning: {w}", err=True)
+    if result.allowed:
+        typer.echo("Allowed by engagement.yaml (audit.allow): " + ", ".join(result.allowed))
+    if len(result.findings):
+        _print_table("Audit findings", result.findings)
+    check_audit(result.findings)
     typer.echo(f"Audit passed: no personal identifier and no group under "
-               f"{config.min_group_size} in {engagement / 'deliverables'}")
-    for folder in PERSONAL_FOLDERS:
-        if (engagement / "deliverables" / folder).is_dir():
-            typer.echo(f"Not audited: deliverables/{folder}/ holds documents addressed to one "
-                       "person each (they may carry that person's name).")
+               f"{config.min_group_size} in {engagement / 'deliverables'}"
+               + (f" ({result.personal_files} personal plan files checked: each names only "
+                  "its own learner)" if result.personal_files else ""))
 
 
 @app.command("check")
@@ -583,6 +610,34 @@ def main(argv: list[str] | None = None) -> None:
     except LdkitError as exc:
         print(f"error: {exc.one_line()}", file=sys.stderr)
         sys.exit(2)
+    except OSError as exc:  # the file system refused: full disk, permission, a folder...
+        print(f"error: {_os_error_line(exc)}", file=sys.stderr)
+        sys.exit(2)
+
+
+_OS_HINTS = {
+    "ENOSPC": "free some disk space and run again (the last good outputs are kept)",
+    "EACCES": "check the permissions of the file or folder",
+    "EPERM": "check the permissions of the file or folder",
+    "ENOTDIR": "a part of the path is a file, not a folder: check the path",
+    "EISDIR": "the path is a folder: give a file",
+    "ENOENT": "check the path",
+    "EROFS": "the file system is read-only: write elsewhere",
+}
+
+
+def _os_error_line(exc: OSError) -> str:
+    """One located line for an operating-system error (no traceback)."""
+    import errno
+
+    where = exc.filename if exc.filename is not None else ""
+    if exc.filename2 is not None:
+        where = f"{where} -> {exc.filename2}"
+    what = exc.strerror or exc.__class__.__name__
+    name = errno.errorcode.get(exc.errno or 0, "")
+    hint = _OS_HINTS.get(name)
+    return f"{where}: {what}" + (f" (hint: {hint})" if hint else "") if where else \
+        what + (f" (hint: {hint})" if hint else "")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -175,6 +175,8 @@ class RunReport:
     ok: bool
     started: _dt.datetime | None = None
     finished: _dt.datetime | None = None
+    warnings: tuple[str, ...] = ()
+    outputs: tuple[str, ...] = ()
 
     def __getitem__(self, name: str) -> NotebookRun:
         """The run of the job called ``name``."""
@@ -931,6 +933,8 @@ def write_manifest(
         "parameters": _redacted(parameters, words),
         "inputs": [{"path": p, "sha256": h} for p, h in hashes.items()],
         "versions": _versions(),
+        "warnings": list(report.warnings),
+        "outputs": list(report.outputs),
         "notebooks": [
             {
                 "name": r.name,

@@ -40,6 +40,7 @@ class _Engagement:
     busy: bool = False
     started: _dt.datetime | None = None
     finished: _dt.datetime | None = None
+    warnings: tuple[str, ...] = ()
 
     @property
     def left(self) -> int:
@@ -50,7 +51,7 @@ class _Engagement:
             given=self.given, folder=self.folder, engagement_id=self.engagement_id,
             status=self.status, run_dir=self.run_dir, notebooks=tuple(self.runs),
             message=self.message, reused=dict(self.reused),
-            duration=sum(r.duration for r in self.runs))
+            duration=sum(r.duration for r in self.runs), warnings=tuple(self.warnings))
 
 
 def _prepare(given: str, index: int, *, only: str | None, resume: bool) -> _Engagement:

@@ -73,6 +73,7 @@ class EngagementOutcome:
     message: str = ""
     reused: Mapping[str, str] = field(default_factory=dict)
     duration: float = 0.0
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -204,6 +205,7 @@ def _write_batch(report: BatchReport, out: Path) -> Path:
             "run_dir": None if e.run_dir is None else str(e.run_dir),
             "duration_s": round(e.duration, 3),
             "reused": dict(e.reused),
+            "warnings": list(e.warnings),
             "notebooks": [_run_dict(n) for n in e.notebooks],
         } for e in report.engagements],
     }
@@ -259,7 +261,8 @@ def _outcome_from(e: Mapping[str, Any]) -> EngagementOutcome:
         given=str(e["given"]), folder=Path(e["folder"]), engagement_id=e.get("engagement_id"),
         status=str(e["status"]), run_dir=None if not e.get("run_dir") else Path(e["run_dir"]),
         notebooks=tuple(runs), message=str(e.get("message", "")),
-        reused=dict(e.get("reused") or {}), duration=float(e.get("duration_s") or 0.0))
+        reused=dict(e.get("reused") or {}), duration=float(e.get("duration_s") or 0.0),
+        warnings=tuple(str(w) for w in e.get("warnings") or ()))
 
 
 def batch_results(batch: BatchReport | str | Path) -> Any:

@@ -203,7 +203,10 @@ def _drive(states: list[_Engagement], pool: Any, *, timeout: float | None,
                 if s.status == "pending":
                     s.status, s.started = "running", _dt.datetime.now(_dt.UTC)
                 s.busy = True
-                pool.submit(_Task(key, job, s.run_dir, s.folder, timeout))
+                # the kernel works in the run folder: the executed copy finds the
+                # engagement at ../.., as under ldkit run
+                s.run_dir.mkdir(parents=True, exist_ok=True)
+                pool.submit(_Task(key, job, s.run_dir, s.run_dir, timeout))
             for task, run in pool.wait(0.2):
                 s = by_key.pop(task.key)
                 s.busy = False
@@ -222,6 +225,17 @@ def _drive(states: list[_Engagement], pool: Any, *, timeout: float | None,
                        min(pool.capacity, max(1, sum(s.left for s in states))))
 
 
+def _health(state: _Engagement) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The run's warnings and deliverables, as ``ldkit run`` lists them (never raises)."""
+    from ldkit.engagement.run import _deliverables, run_health
+    from ldkit.errors import LdkitError
+
+    try:
+        return tuple(run_health(state.folder)), tuple(_deliverables(state.folder))
+    except (LdkitError, OSError) as exc:
+        return (f"the run's health could not be checked: {exc}",), ()
+
+
 def _finish(state: _Engagement) -> None:
     """Mark the rest skipped, set the status, write the engagement's manifest."""
     from ldkit.runner import RunReport, write_manifest
@@ -235,8 +249,10 @@ def _finish(state: _Engagement) -> None:
     if bad is not None:
         state.message = f"{bad.name}: {bad.error.message if bad.error else 'failed'}"
     assert state.run_dir is not None
+    warnings, outputs = _health(state)
     report = RunReport(state.run_dir, tuple(state.runs), bad is None,
-                       state.started or state.finished, state.finished)
+                       state.started or state.finished, state.finished, warnings, outputs)
+    state.warnings = warnings
     try:
         state.run_dir.mkdir(parents=True, exist_ok=True)
         write_manifest(state.run_dir, parameters={j.name: j.parameters for j in state.jobs},

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["plan_findings", "plan_sections"]
+__all__ = ["plan_findings", "plan_sections", "plan_warnings"]
 
 
 def _read(folder: Path, name: str) -> pd.DataFrame:
@@ -58,14 +58,15 @@ def plan_findings(totals: pd.DataFrame, mix: pd.DataFrame, coverage: pd.DataFram
 def plan_sections(root: Path, names: Mapping[str, str]) -> tuple[list[str], list]:
     """Findings and the "Learning plans" section; ([], []) when no plans were built."""
     from ldkit.deliverables import Figure, Section, Table
+    from ldkit.engagement.params import processed_dir
 
-    folder = Path(root) / "data" / "processed" / "plans"
+    folder = processed_dir(root, "plans")
     totals = _read(folder, "totals")
     if totals.empty:
         return [], []
     mix, coverage = _read(folder, "mix"), _read(folder, "coverage")
     grid, reasons = _read(folder, "seats_by_month"), _read(folder, "without_plan_reasons")
-    figures = Path(root) / "data" / "processed" / "figures"
+    figures = folder / "figures"
 
     def fig(name: str, title: str, caption: str = "") -> tuple:
         path = figures / f"{name}.png"
@@ -100,3 +101,22 @@ def _currency(root: Path) -> str:
         return load_engagement(root).currency
     except (LdkitError, OSError):
         return ""
+
+
+def plan_warnings(folder: Path) -> list[str]:
+    """Learners without a feasible plan: count, share and the limit most often binding."""
+    totals, reasons = _read(folder, "totals"), _read(folder, "without_plan_reasons")
+    if totals.empty:
+        return []
+    value = dict(zip(totals["measure"], totals["value"], strict=False))
+    learners = int(value.get("learners", 0))
+    out: list[str] = []
+    if not reasons.empty:
+        bad = reasons[reasons["status"] != "no plan needed"]
+        n = int(bad["learners"].sum())
+        if n:
+            top = bad.sort_values("learners", ascending=False).iloc[0]
+            share = n / learners if learners else 1.0
+            out.append(f"{n} of {learners} learners ({share:.0%}) have no feasible plan; the "
+                       f"limit most often binding: {top['reason']} ({int(top['learners'])})")
+    return out

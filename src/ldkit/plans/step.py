@@ -27,10 +27,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from ldkit.engagement.outputs import phase_step
+from ldkit.engagement.params import PhaseParams, save_figure
 from ldkit.errors import InputError, Location, Problem, ValidationError
-from ldkit.steps import _Params, _save_figure
 
 if TYPE_CHECKING:  # pragma: no cover
     from ldkit.capability import CapabilityModel
@@ -42,12 +43,13 @@ __all__ = ["ADJUSTMENT_KINDS", "LearningPlansParams", "PlansStepResult", "learni
            "read_adjustments", "read_learner_names"]
 
 ADJUSTMENT_KINDS = ("pin", "exclude", "career_goal")
+DOCUMENT_KINDS = ("html", "docx")
 PEOPLE_DIR = ("needs",)
 """Where the needs-analysis step leaves its per-person (pseudonymous) tables:
 ``person_gaps.csv`` and ``people.csv`` beside its aggregate tables."""
 
 
-class LearningPlansParams(_Params):
+class LearningPlansParams(PhaseParams):
     """Parameters of ``3-learning-plans``."""
 
     capability_model: str
@@ -65,6 +67,15 @@ class LearningPlansParams(_Params):
     max_hours_per_week: float = Field(default=4.0, gt=0)
     max_goals: int = Field(default=3, ge=1)
     documents: list[str] = Field(default_factory=lambda: ["html", "docx"])
+
+    @field_validator("documents")
+    @classmethod
+    def _document_kinds(cls, value: list[str]) -> list[str]:
+        unknown = [v for v in value if v not in DOCUMENT_KINDS]
+        if unknown:
+            raise ValueError(f"unknown document kind {unknown[0]!r}; use "
+                             f"{' or '.join(DOCUMENT_KINDS)}")
+        return value
 
 
 @dataclass(frozen=True)
@@ -190,7 +201,7 @@ def _plan_start(p: LearningPlansParams) -> date:
 
 
 def _people(p: LearningPlansParams) -> tuple[pd.DataFrame, pd.DataFrame]:
-    folder = p.root / "data" / "processed" / Path(*PEOPLE_DIR)
+    folder = p.processed_of("needs")
     gaps_file, people_file = folder / "person_gaps.csv", folder / "people.csv"
     if not gaps_file.exists():
         raise InputError(f"{gaps_file} is missing: the needs analysis has not run",
@@ -203,6 +214,7 @@ def _people(p: LearningPlansParams) -> tuple[pd.DataFrame, pd.DataFrame]:
     return gaps, people
 
 
+@phase_step("plans")
 def learning_plans_step(p: LearningPlansParams) -> PlansStepResult:
     """Build, write and document every learner's plan (nothing when no catalog is given)."""
     if not p.learning_catalog:
@@ -228,7 +240,7 @@ def learning_plans_step(p: LearningPlansParams) -> PlansStepResult:
                           mix=p.mix, mix_tolerance=p.mix_tolerance, start=_plan_start(p),
                           horizon_weeks=p.horizon_weeks, max_hours_per_week=p.max_hours_per_week,
                           max_goals=p.max_goals)
-    borich_file = p.root / "data" / "processed" / "needs" / "borich.csv"
+    borich_file = p.processed_of("needs") / "borich.csv"
     borich = pd.read_csv(borich_file) if borich_file.exists() else None
     if borich is not None and ("item" not in borich or borich.empty):
         borich = None
@@ -239,7 +251,7 @@ def learning_plans_step(p: LearningPlansParams) -> PlansStepResult:
     names = {c.id: c.name for c in model.capabilities}
     cohort = _with_unmatched(cohort_view(plans, catalog, names=names), gaps, people, model)
 
-    out = p.processed / "plans"
+    out = p.out
     out.mkdir(parents=True, exist_ok=True)
     tables: dict[str, Path] = {}
     for name in ("goals", "items", "milestones", "status"):
@@ -250,14 +262,14 @@ def learning_plans_step(p: LearningPlansParams) -> PlansStepResult:
     figs = {"plans-mix": plots.plot_mix(cohort.mix),
             "plans-seats": plots.plot_seats(cohort.seats),
             "plans-coverage": plots.plot_coverage(cohort.coverage)}
-    figures = {k: _save_figure(f, p.processed / "figures" / f"{k}.png") for k, f in figs.items()}
+    figures = {k: save_figure(f, p.figures / f"{k}.png") for k, f in figs.items()}
 
     names_of = None
     if p.learner_names:
         from ldkit.survey.pseudonym import find_secret
 
         names_of = read_learner_names(p.path(p.learner_names), find_secret(near=p.root))
-    deliver = p.root / "deliverables" / "plans"
+    deliver = p.deliverables_dir / "plans"
     documents = write_plan_documents(plans, deliver, model=model, client=p.client,
                                      names=names_of,
                                      people=people.rename(columns={"person_id": "learner"}),

@@ -161,9 +161,10 @@ def roi_sections(root: Path, names: Mapping[str, str]) -> tuple[list[str], list]
     ([], [])
     """
     from ldkit.deliverables import Figure, Section, Table
+    from ldkit.engagement.params import processed_dir
 
-    folder = Path(root) / "data" / "processed" / "roi"
-    figures = Path(root) / "data" / "processed" / "figures"
+    folder = processed_dir(root, "roi")
+    figures = folder / "figures"
     if not folder.is_dir() or not any(folder.glob("*.csv")):
         return [], []
     names_ = ("case", "costs", "cost_lines", "benefits", "intangibles", "result", "rules",

@@ -4,7 +4,7 @@
 scores (``inputs: assessments``), computes the ROI, the multi-year view, the
 sensitivity analysis, the option appraisals, the staffing case and the
 programme evaluation, and writes aggregate tables under
-``data/processed/roi/*.csv`` and figures ``data/processed/figures/roi-*.png``.
+``data/processed/roi/*.csv`` and figures ``data/processed/roi/figures/roi-*.png``.
 A phase whose input is "" is out of scope: the step writes nothing for it.
 No learner id leaves this step: only aggregates are written.
 """
@@ -12,7 +12,6 @@ No learner id leaves this step: only aggregates are written.
 from __future__ import annotations
 
 import math
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,9 +19,10 @@ from typing import Any
 import pandas as pd
 from pydantic import Field
 
+from ldkit.engagement.outputs import phase_step
+from ldkit.engagement.params import PhaseParams, save_figure
 from ldkit.evaluation import ProgramEvaluation
 from ldkit.roi.model import CaseAnalysis
-from ldkit.steps import _Params, _save_figure
 
 __all__ = ["RoiParams", "RoiStepResult", "roi_step"]
 
@@ -30,7 +30,7 @@ FOLDER = "roi"
 FIGURE_PREFIX = "roi-"
 
 
-class RoiParams(_Params):
+class RoiParams(PhaseParams):
     """Parameters of ``4-roi-business-case``."""
 
     roi_case: str = ""
@@ -88,17 +88,6 @@ def _write(frame: pd.DataFrame, path: Path) -> Path:
     return atomic_write_csv(frame, path)
 
 
-def _clear(p: RoiParams) -> None:
-    """Remove this step's outputs of an earlier run (derived data only)."""
-    folder = p.root / "data" / "processed" / FOLDER
-    if folder.is_dir():
-        shutil.rmtree(folder)
-    figures = p.root / "data" / "processed" / "figures"
-    if figures.is_dir():
-        for old in figures.glob(f"{FIGURE_PREFIX}*.png"):
-            old.unlink()
-
-
 def _case_tables(a: CaseAnalysis, currency: str) -> dict[str, pd.DataFrame]:
     case = a.case
     tables = {
@@ -142,6 +131,7 @@ def _evaluation_tables(e: ProgramEvaluation) -> dict[str, pd.DataFrame]:
     return tables
 
 
+@phase_step("roi")
 def roi_step(p: RoiParams) -> RoiStepResult:
     """Analyse the ROI case and evaluate the programme; write tables and figures.
 
@@ -161,7 +151,6 @@ def roi_step(p: RoiParams) -> RoiStepResult:
     from ldkit.roi.case import read_case
     from ldkit.roi.model import analyse_case
 
-    _clear(p)
     if not p.roi_case and not p.assessments:
         return RoiStepResult()
     analysis = None
@@ -179,7 +168,7 @@ def roi_step(p: RoiParams) -> RoiStepResult:
         frames.update(_case_tables(analysis, analysis.case.currency or p.currency))
     if evaluation is not None:
         frames.update(_evaluation_tables(evaluation))
-    out = p.processed / FOLDER
+    out = p.out
     tables = {name: _write(frame, out / f"{name}.csv") for name, frame in frames.items()}
     figs: dict[str, Any] = {}
     if analysis is not None:
@@ -192,5 +181,5 @@ def roi_step(p: RoiParams) -> RoiStepResult:
             figs["roi-monte-carlo"] = plots.plot_monte_carlo(analysis.monte_carlo)
         for k, appraisal in enumerate(analysis.appraisals, start=1):
             figs[f"roi-options-{k}"] = plots.plot_option_ranking(appraisal)
-    figures = {k: _save_figure(f, p.processed / "figures" / f"{k}.png") for k, f in figs.items()}
+    figures = {k: save_figure(f, p.figures / f"{k}.png") for k, f in figs.items()}
     return RoiStepResult(analysis, evaluation, tables, figures)

@@ -231,14 +231,15 @@ def _figure(figures: Path, name: str) -> tuple[Figure, ...]:
 
 def monthly_report(root: str | Path, *, client: str, currency: str = "EUR",
                    min_group_size: int = 5, full: bool = False,
-                   names: Mapping[str, str] | None = None) -> Report:
+                   names: Mapping[str, str] | None = None,
+                   folder: str | Path | None = None) -> Report:
     """The monthly (or fortnightly) report from an engagement's processed strategy outputs.
 
     Parameters
     ----------
     root : str or Path
         The engagement folder (tables under ``data/processed/strategy``,
-        figures under ``data/processed/figures``).
+        figures under ``data/processed/strategy/figures``).
     client : str
     currency : str
         Currency of money columns.
@@ -248,11 +249,15 @@ def monthly_report(root: str | Path, *, client: str, currency: str = "EUR",
         Add the variances of every month (the workbook's "Variances by month").
     names : mapping, optional
         Display names of RACI roles.
+    folder : str or Path, optional
+        The strategy phase's processed folder, when not the engagement's (the step
+        renders the report from its staging folder).
     """
     from ldkit.deliverables import Report, Section, Table
+    from ldkit.engagement.params import processed_dir
 
-    base = Path(root) / "data" / "processed"
-    folder, figures = base / "strategy", base / "figures"
+    folder = Path(folder) if folder is not None else processed_dir(root, "strategy")
+    figures = folder / "figures"
     tables = read_tables(folder)
     review = _review_meta(folder)
     shown = display_tables(tables, currency=currency, names=names or review.get("roles", {}))
@@ -350,9 +355,9 @@ def strategy_sections(root: Path, names: Mapping[str, str]) -> tuple[list[str], 
         ``data/processed/strategy``.
     """
     from ldkit.deliverables import Section, Table
+    from ldkit.engagement.params import processed_dir
 
-    base = Path(root) / "data" / "processed"
-    folder = base / "strategy"
+    folder = processed_dir(root, "strategy")
     if not (folder / "status.csv").exists():
         return [], []
     tables = read_tables(folder)
@@ -374,5 +379,5 @@ def strategy_sections(root: Path, names: Mapping[str, str]) -> tuple[list[str], 
         "Learning strategy and operations",
         (f"Progress of the learning portfolio at {review.get('as_of', '')}; the monthly "
          "report has the detail (changes, actions, variances, RACI).",),
-        tuple(parts), _figure(base / "figures", "strategy-rag-grid"))
+        tuple(parts), _figure(folder / "figures", "strategy-rag-grid"))
     return findings, [section]

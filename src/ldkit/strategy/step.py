@@ -9,7 +9,7 @@ the review pack at the review month, and writes:
   alignment, tracking, status, changes, review_milestones, actions, raci,
   raci_check, counts, exclusions, and the pseudonymous completions and
   hours), ``findings.json`` and ``review.json``;
-- figures ``data/processed/figures/strategy-burnup.png``,
+- figures ``data/processed/strategy/figures/strategy-burnup.png``,
   ``strategy-rag-grid.png`` and ``strategy-alignment.png``;
 - the monthly report, ``deliverables/<engagement>-monthly-report-<YYYY-MM>``
   as HTML, workbook (with the register, portfolio and variances sheets) and
@@ -31,8 +31,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 from pydantic import Field, field_validator
 
+from ldkit.engagement.outputs import phase_step
+from ldkit.engagement.params import PhaseParams, save_figure
 from ldkit.errors import InputError, Location
-from ldkit.steps import _Params, _save_figure
 
 if TYPE_CHECKING:  # pragma: no cover
     from ldkit.strategy.actuals import Actuals
@@ -44,7 +45,7 @@ __all__ = ["StrategyParams", "StrategyStepResult", "parse_as_of", "strategy_step
 _AS_OF = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
 
-class StrategyParams(_Params):
+class StrategyParams(PhaseParams):
     """Parameters of ``5-strategy-tracking``."""
 
     strategy: str = ""
@@ -165,6 +166,7 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
     return atomic_write_csv(frame, path)
 
 
+@phase_step("strategy")
 def strategy_step(p: StrategyParams) -> StrategyStepResult:
     """Read, match, track and review; write tables, figures and the monthly report.
 
@@ -173,8 +175,8 @@ def strategy_step(p: StrategyParams) -> StrategyStepResult:
     """
     if not p.strategy:
         return StrategyStepResult(in_scope=False)
+    from ldkit.engagement.summary import render_deliverables
     from ldkit.io import atomic_write_text
-    from ldkit.report import render_deliverables
     from ldkit.strategy import plots
     from ldkit.strategy.actuals import (
         latest_date,
@@ -206,7 +208,7 @@ def strategy_step(p: StrategyParams) -> StrategyStepResult:
     pack = review_pack(strategy, actuals, as_of=as_of, every=p.review_every,
                        min_group_size=p.min_group_size)
 
-    out = p.processed / "strategy"
+    out = p.out
     raci_table = pd.DataFrame(columns=["activity"])
     if strategy.raci is not None:
         raci_table = strategy.raci.table(labels=False)
@@ -238,13 +240,13 @@ def strategy_step(p: StrategyParams) -> StrategyStepResult:
         "strategy-rag-grid": plots.plot_rag_grid(pack.tracking, names=names),
         "strategy-alignment": plots.plot_alignment_tree(strategy, pack.smart, pack.status),
     }
-    figures = {k: _save_figure(f, p.processed / "figures" / f"{k}.png") for k, f in figs.items()}
+    figures = {k: save_figure(f, p.figures / f"{k}.png") for k, f in figs.items()}
     stem = f"{p.root.name}-monthly-report-{month}"
-    folder = p.root / "deliverables"
+    folder = p.deliverables_dir
     written: dict[str, Path] = {}
     compact = [k for k in p.deliverables if k != "xlsx"]
     common = {"client": p.client, "currency": strategy.currency,
-              "min_group_size": p.min_group_size}
+              "min_group_size": p.min_group_size, "folder": out}
     if compact:
         written.update(render_deliverables(monthly_report(p.root, **common), folder,
                                            kinds=compact, stem=stem))

@@ -1,0 +1,130 @@
+"""The engagement's report, workbook and deck, assembled from the phase registry.
+
+:func:`build_report` asks every phase of :data:`ldkit.engagement.phases.PHASES`
+that has a report function for its findings and sections (a phase that has not
+run returns none), in phase order; :func:`render_deliverables` writes the report
+as HTML, workbook and deck. Only aggregate tables enter it, each already under
+the minimum group size.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import Field, field_validator
+
+from ldkit.engagement.outputs import phase_step
+from ldkit.engagement.params import PhaseParams
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ldkit.deliverables import Report
+
+__all__ = ["SummaryParams", "build_report", "executive_summary_step", "next_steps",
+           "phase_sections", "render_deliverables"]
+
+
+class SummaryParams(PhaseParams):
+    """Parameters of ``9-executive-summary``."""
+
+    run_dir: str = ""
+    deliverables: list[str] = Field(default_factory=lambda: ["html", "xlsx", "pptx"])
+    currency: str = "EUR"
+
+    @field_validator("deliverables")
+    @classmethod
+    def _kinds(cls, value: list[str]) -> list[str]:
+        from ldkit.engagement.config import DELIVERABLE_KINDS
+
+        unknown = [v for v in value if v not in DELIVERABLE_KINDS]
+        if unknown:
+            raise ValueError(f"unknown deliverable {unknown[0]!r}; use "
+                             f"{', '.join(DELIVERABLE_KINDS)}")
+        return value
+
+
+def _names(model: Any) -> dict[str, str]:
+    """Display names of roles and capabilities."""
+    if model is None:
+        return {}
+    return {c.id: c.name for c in model.capabilities} | {r.id: r.name for r in model.roles}
+
+
+def phase_sections(root: Path, names: dict[str, str]) -> tuple[list[str], list]:
+    """Findings and sections of every phase that produced outputs, in phase order."""
+    from ldkit.engagement.phases import PHASES
+
+    findings: list[str] = []
+    sections: list = []
+    for phase in PHASES:
+        build = phase.load("report")
+        if build is None:
+            continue
+        more_findings, more_sections = build(root, names)
+        findings += list(more_findings)
+        sections += list(more_sections)
+    return findings, sections
+
+
+def next_steps(root: Path) -> tuple[str, ...]:
+    """Next steps that follow from the phases that ran (never one already done)."""
+    from ldkit.engagement.params import processed_dir
+    from ldkit.engagement.phases import PHASES
+
+    done = {p.name for p in PHASES
+            if processed_dir(root, p.name).is_dir() and any(processed_dir(root, p.name).iterdir())}
+    steps = ["Validate the top priorities with the programme sponsors and line managers."]
+    if "plans" in done:
+        steps.append("Share each learner's plan with the learner and their manager, and "
+                     "load the assignments into the LMS.")
+    else:
+        steps.append("Design personalized learning plans for the largest gaps, starting with "
+                     "the focus capabilities of the Locus for Focus.")
+    if "roi" not in done:
+        steps.append("Agree the evaluation plan (Kirkpatrick levels 1-4) and the business case "
+                     "before launch.")
+    if "strategy" in done:
+        steps.append("Act on the programmes rated amber or red in the monthly review.")
+    if "progress" not in done:
+        steps.append("Repeat the survey after the programme to measure progress against this "
+                     "baseline.")
+    return tuple(steps)
+
+
+def build_report(p: SummaryParams) -> Report:
+    """The engagement report, from every phase's processed tables and figures."""
+    from ldkit.capability.step import processed_model
+    from ldkit.deliverables import Report
+
+    root = p.root
+    names = _names(processed_model(root))
+    findings, sections = phase_sections(root, names)
+    return Report(
+        client=p.client,
+        title="Learning needs analysis",
+        subtitle="Capability gaps and priorities",
+        date=date.today().isoformat(),
+        key_findings=tuple(findings),
+        sections=tuple(s for s in sections if s.tables or s.figures or s.paragraphs),
+        next_steps=next_steps(root),
+        min_group_size=p.min_group_size,
+    )
+
+
+def render_deliverables(report: Report, folder: Path, *, kinds: list[str] | tuple[str, ...],
+                        stem: str) -> dict[str, Path]:
+    """Write the report in each kind (html, xlsx, pptx) under ``folder``, atomically."""
+    from ldkit.deliverables import render_deck, render_html, render_workbook
+
+    renderers = {"html": render_html, "xlsx": render_workbook, "pptx": render_deck}
+    folder.mkdir(parents=True, exist_ok=True)
+    return {kind: renderers[kind](report, folder / f"{stem}.{kind}") for kind in kinds}
+
+
+@phase_step("summary")
+def executive_summary_step(p: SummaryParams) -> dict[str, Path]:
+    """Build the deliverables (HTML report, workbook, deck) of every phase that ran."""
+    report = build_report(p)
+    return render_deliverables(report, p.deliverables_dir, kinds=p.deliverables,
+                               stem=f"{p.root.name}-needs-analysis")
