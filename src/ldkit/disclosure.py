@@ -92,8 +92,10 @@ __all__ = [
     "check_min_group_size",
     "check_table",
     "group_label",
+    "Finding",
     "hidden_mask",
     "is_disclosive",
+    "is_small",
     "legend",
     "min_group_size_warning",
     "primary_reason",
@@ -120,6 +122,22 @@ _EXEMPT = frozenset({"required_level", "weight", "target", "level", "rank", "cap
 def primary_reason(min_group_size: int) -> str:
     """The marker of a row hidden for its own size: ``"n < 5"``."""
     return f"n < {min_group_size}"
+
+
+def is_small(n: float | None, *, min_group_size: int) -> bool:
+    """The primary rule for one aggregate: True when ``n`` people are too few to show.
+
+    None (an aggregate that is not of people, e.g. a money figure) is never small.
+
+    Examples
+    --------
+    >>> is_small(4, min_group_size=5), is_small(5, min_group_size=5), is_small(None, min_group_size=5)
+    (True, False, False)
+    """
+    k = check_min_group_size(min_group_size, func="is_small")
+    if n is None or (isinstance(n, float) and math.isnan(n)) or n is pd.NA:
+        return False
+    return float(n) < k
 
 
 def group_label(value: Any) -> Any:
