@@ -89,10 +89,10 @@ __all__ = [
     "TOTAL",
     "TOTAL_LOOKALIKE",
     "Disclosure",
+    "Finding",
     "check_min_group_size",
     "check_table",
     "group_label",
-    "Finding",
     "hidden_mask",
     "is_disclosive",
     "is_small",
@@ -131,8 +131,8 @@ def is_small(n: float | None, *, min_group_size: int) -> bool:
 
     Examples
     --------
-    >>> is_small(4, min_group_size=5), is_small(5, min_group_size=5), is_small(None, min_group_size=5)
-    (True, False, False)
+    >>> [is_small(n, min_group_size=5) for n in (4, 5, None)]
+    [True, False, False]
     """
     k = check_min_group_size(min_group_size, func="is_small")
     if n is None or (isinstance(n, float) and math.isnan(n)) or n is pd.NA:
