@@ -374,8 +374,7 @@ def suppress(table: pd.DataFrame, *, min_group_size: int = 5, n: str = "n",
             status[i] = COMPLEMENTARY
     out = table.copy()
     out[SUPPRESSED] = status
-    if len(values):
-        out.loc[hidden, list(values)] = np.nan
+    _blank(out, hidden, values)
     out[n] = pd.to_numeric(out[n], errors="coerce").astype("Int64") if _whole(out[n]) \
         else out[n]
     if not show_counts:
@@ -384,6 +383,21 @@ def suppress(table: pd.DataFrame, *, min_group_size: int = 5, n: str = "n",
                 out[c] = out[c].astype("Int64")
             out.loc[hidden, c] = pd.NA if str(out[c].dtype) == "Int64" else np.nan
     return out
+
+
+def _blank(out: pd.DataFrame, hidden: np.ndarray, columns: Sequence[str]) -> None:
+    """Blank ``columns`` in the hidden rows, in place; integer columns stay integer."""
+    if not hidden.any():
+        return
+    for c in columns:
+        if pd.api.types.is_integer_dtype(out[c].dtype):
+            out[c] = out[c].astype("Int64")
+            out.loc[hidden, c] = pd.NA
+        elif pd.api.types.is_bool_dtype(out[c].dtype):
+            out[c] = out[c].astype("boolean")
+            out.loc[hidden, c] = pd.NA
+        else:
+            out.loc[hidden, c] = np.nan
 
 
 def _whole(col: pd.Series) -> bool:
@@ -430,8 +444,7 @@ def suppress_cumulative(table: pd.DataFrame, *, min_group_size: int = 5, n: str 
                 last = sizes[i]
     out = table.copy()
     hidden = ~keep
-    if len(values):
-        out.loc[hidden, list(values)] = np.nan
+    _blank(out, hidden, values)
     if not show_counts:
         if pd.api.types.is_integer_dtype(out[n].dtype):
             out[n] = out[n].astype("Int64")

@@ -231,7 +231,8 @@ def gap_table(
     could be worked out from the capability's total. A rater source with fewer
     than ``min_n`` raters in a group is blanked for that group, under the same
     rule per rater (``mean_<rater>`` with ``n_<rater>``). Sizes of hidden groups
-    are blank unless ``show_counts``.
+    are blank unless ``show_counts``. The columns of a rater source without a
+    single rating (no manager survey, no peer survey) are left out.
 
     Examples
     --------
@@ -278,4 +279,6 @@ def gap_table(
                        parent=parent, show_counts=show_counts)
         table[f"mean_{rater}"] = own[f"mean_{rater}"]
         table[f"n_{rater}"] = own[f"n_{rater}"].astype("Int64")
-    return table
+    # a rater source with no rating at all (no manager survey) is not mentioned
+    absent = [r for r in RATERS if r != "self" and not gaps[r].notna().any()]
+    return table.drop(columns=[c for r in absent for c in (f"mean_{r}", f"n_{r}")])
