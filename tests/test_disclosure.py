@@ -301,3 +301,16 @@ def test_property_two_dimensional(roles, drop, k):
         if len(hidden):
             assert (len(hidden) >= 2 and hidden["n0"].sum() >= k) or \
                 len(hidden) == (sub["n0"] > 0).sum()
+
+
+def test_check_table_reads_a_rendered_table_on_its_own():
+    """The audit's view: text cells, a total row, a group named "All (group)"."""
+    leak = pd.DataFrame({"capability": ["AP"] * 4, "region": ["All (group)", "EU", "US", "All"],
+                         "n": ["3", "9", "12", "24"], "mean gap": [MARKER, "1.20", "0.90", "1.0"]})
+    found = check_table(leak, min_group_size=5, parent="auto")
+    assert [(f.row, f.rule) for f in found] == [(0, "recoverable")]
+    fixed = leak.assign(**{"mean gap": [MARKER, MARKER, "0.90", "1.0"], "n": ["", "", "12", "24"]})
+    assert check_table(fixed, min_group_size=5, parent="auto") == []
+    shown = leak.assign(**{"mean gap": ["40%", "1.20", "0.90", "1.0"]})
+    assert [f.rule for f in check_table(shown, min_group_size=5, parent="auto")] == [
+        "small group"]

@@ -480,6 +480,32 @@ def _shown(value: Any) -> bool:
         return True
 
 
+def _number(value: Any) -> float:
+    """A cell as a number: numbers as they are, text as rendered ("1,234", "40%"); else NaN."""
+    if value is None or value is pd.NA:
+        return math.nan
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        return float(value)
+    text = str(value).strip().replace(",", "").replace("\u2009", "").replace(" ", "")
+    scale = 1.0
+    if text.endswith("%"):
+        text, scale = text[:-1], 0.01
+    try:
+        return float(text) * scale
+    except ValueError:
+        return math.nan
+
+
+def _numbers(col: pd.Series) -> bool:
+    """A column of aggregates: numbers, or text of numbers (blanks and markers allowed)."""
+    if pd.api.types.is_bool_dtype(col.dtype):
+        return False
+    if pd.api.types.is_numeric_dtype(col.dtype):
+        return True
+    cells = [v for v in col if _shown(v)]
+    return bool(cells) and all(not math.isnan(_number(v)) for v in cells)
+
+
 def _is_n(name: str) -> bool:
     low = str(name).strip().lower()
     return low == "n" or low.startswith("n_")
@@ -487,7 +513,7 @@ def _is_n(name: str) -> bool:
 
 def check_table(table: pd.DataFrame, *, min_group_size: int, n: str | None = None,
                 values: Sequence[str] | None = None,
-                parent: Sequence[Hashable] | None = None, total: Any = None
+                parent: Sequence[Hashable] | str | None = None, total: Any = None
                 ) -> list[Finding]:
     """The disclosure problems of a table, located; empty when it may be shown.
 
@@ -500,17 +526,23 @@ def check_table(table: pd.DataFrame, *, min_group_size: int, n: str | None = Non
     Parameters
     ----------
     table : DataFrame
-        The table as it will be shown (blank or "–" = hidden).
+        The table as it will be shown: numbers, or text as rendered ("1,234",
+        "40%"); blank or :data:`MARKER` = hidden.
     min_group_size : int
     n : str, optional
         Group-size column (default ``"n"``, else the first ``n_*`` column).
     values : list of str, optional
-        Aggregate columns (default: every numeric column but ``n``-like and
-        design columns such as ``required_level`` and ``weight``).
+        Aggregate columns (default: every column of numbers, or of text that
+        reads as numbers, except ``n``-like, the marker and design columns such
+        as ``required_level`` and ``weight``).
     parent, total
         As in :func:`suppress`. Without ``parent`` only the first rule is
-        checked. Where the sizes of hidden rows are blank, the second rule is
-        checked on the number of hidden rows and, with a total row, their
+        checked. ``parent="auto"`` reads a rendered table: the other columns are
+        labels; a row labelled :data:`TOTAL` or "total" is a total (a group
+        named "All" is shown as :data:`TOTAL_LOOKALIKE` and is not); the parents
+        are the label columns named capability, domain or item, else there is
+        one parent. Where the sizes of hidden rows are blank, the second rule
+        is checked on the number of hidden rows and, with a total row, their
         size worked out from it.
     """
     func = "check_table"
@@ -522,9 +554,19 @@ def check_table(table: pd.DataFrame, *, min_group_size: int, n: str | None = Non
         n = "n" if "n" in table.columns else names[0]
     if values is None:
         values = [c for c in table.columns if c != SUPPRESSED and not _is_n(c)
-                  and str(c).lower() not in _EXEMPT
-                  and (pd.api.types.is_numeric_dtype(table[c].dtype)
-                       and not pd.api.types.is_bool_dtype(table[c].dtype))]
+                  and str(c).lower() not in _EXEMPT and _numbers(table[c])]
+    if isinstance(parent, str):
+        if parent != "auto":
+            raise param_error("parent", func, "a list of columns, None or 'auto'", parent)
+        labels = [c for c in table.columns if c not in values and c != n
+                  and c != SUPPRESSED and not _is_n(c) and str(c).lower() not in _EXEMPT]
+        if total is None:
+            total = table[labels].apply(lambda col: col.map(
+                lambda v: isinstance(v, str) and v.strip().lower() in ("all", "total")
+            )).any(axis=1) if labels else None
+        parent = [c for c in labels if str(c).strip().lower() in ("capability", "domain",
+                                                                    "item")]
+    table = table.assign(**{n: table[n].map(_number)})
     sizes = pd.to_numeric(table[n], errors="coerce").to_numpy(float)
     is_total = _mask(table, total, func)
     frame = table.reset_index(drop=True)

@@ -907,8 +907,8 @@ def build_plans(
     y_g <= sum of x_a over the activities developing goal g marks a covered goal;
     and B = 1 + the sum of |value| of every activity term, so covering one more goal
     (weighted by 1 + p_g) outweighs any choice of activities: a plan covers as many
-    goals (by priority) as the constraints allow before it adds value. Subject to: sum cost_a x_a <= cost_per_person (budget);
-    sum h_a x_a <= hours_per_month x months and
+    goals (by priority) as the constraints allow before it adds value. Subject to:
+    sum cost_a x_a <= cost_per_person (budget); sum h_a x_a <= hours_per_month x months and
     sum (h_a + c r_a) x_a <= c (horizon_weeks - 1), with c the weekly cap and
     r_a = 1 for an activity with prerequisites (hours); for each modality m,
     (mix_m - tol) H <= H_m <= (mix_m + tol) H, with H the total hours (mix);
