@@ -39,9 +39,15 @@ class NeedsResult:
     people: pd.DataFrame = field(repr=False)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Name -> table, in reading order (what the writers write)."""
-        out = {"counts": self.counts, "quality": self.quality, "gaps": self.gaps,
-               "self_vs_manager": self.self_vs_manager, "borich": self.borich}
+        """Name -> table, in reading order (what the writers write).
+
+        Without a single manager rating (no manager survey) there is no
+        ``self_vs_manager`` table: nothing mentions manager ratings.
+        """
+        out = {"counts": self.counts, "quality": self.quality, "gaps": self.gaps}
+        if "manager" in self.person_gaps and self.person_gaps["manager"].notna().any():
+            out["self_vs_manager"] = self.self_vs_manager
+        out["borich"] = self.borich
         out.update({f"segment_{k}": v for k, v in self.segments.items()})
         out["unmatched_roles"] = self.unmatched_roles
         return out
