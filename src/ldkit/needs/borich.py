@@ -301,9 +301,9 @@ def suppress_borich(table: pd.DataFrame, *, min_group_size: int = 5,
     Items are separate measures of the same respondents, so only primary
     suppression applies (:func:`ldkit.disclosure.suppress`): an item rated
     (importance and competence) by fewer than ``min_group_size`` people shows
-    no means, MWDS, interval, rank or quadrant, and the ranks and quadrants of
-    the items shown are recomputed among them (a hidden item would otherwise
-    move them). Adds the ``suppressed`` column.
+    no means, MWDS, interval, rank or quadrant (blank; ``focus`` False), and the
+    ranks and quadrants of the items shown are recomputed among them (a hidden
+    item would otherwise move them). Adds the ``suppressed`` column.
 
     Examples
     --------
@@ -323,8 +323,8 @@ def suppress_borich(table: pd.DataFrame, *, min_group_size: int = 5,
     shown = out.loc[~hidden]
     rank = shown["mwds"].rank(method="min", ascending=False)
     out["rank"] = pd.Series(rank, index=out.index).where(~hidden).astype("Int64")
-    out["quadrant"] = pd.Series(None, index=out.index, dtype=object)
-    out["focus"] = pd.Series(pd.NA, index=out.index, dtype="boolean")
+    out["quadrant"] = ""
+    out["focus"] = False
     if not shown.empty:
         lf = locus_for_focus(shown)
         out.loc[~hidden, "quadrant"] = lf["quadrant"].to_numpy()
