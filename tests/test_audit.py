@@ -134,8 +134,9 @@ def test_real_gap_table_with_suppression_passes(tmp_path):
                          "weight": 2.0, "self": current, "manager": current,
                          "peer": np.nan, "current": current, "gap": 3 - current,
                          "below": current < 3})
-    gaps = gap_table(pd.DataFrame(rows), min_n=5)
-    assert gaps["suppressed"].tolist() == ["", "n < 5"]
+    gaps = gap_table(pd.DataFrame(rows), min_n=5, show_counts=True)
+    # kam (3) hidden; rep, its only sibling, too (ldkit.disclosure): else kam = total - rep
+    assert gaps["suppressed"].tolist() == ["complementary", "n < 5"]
     report = Report("Acme", "Needs", sections=(Section("Gaps", tables=(Table("Gaps", gaps),)),))
     _render_all(report, tmp_path)
     assert audit_deliverables(tmp_path).empty

@@ -109,14 +109,33 @@ def test_normalized_gain_bad_input(kwargs, name):
 
 
 def test_application_rates_suppress_small_groups():
+    """Issue 12: kam (3) hidden, "All" shown: rep must go too, else kam = All - rep."""
     df = pd.DataFrame({"role": ["rep"] * 6 + ["kam"] * 3,
                        "applied": [True, True, True, False, None, True, True, False, True]})
     table = application_rates(df, by="role", min_group_size=5)
     assert table["group"].tolist() == ["kam", "rep", "All"]
     kam, rep, all_ = table.to_dict("records")
     assert kam["suppressed"] == "n < 5" and pd.isna(kam["share_applied"])
-    assert (rep["n"], rep["applied_count"], rep["share_applied"]) == (5, 4, 0.8)
-    assert (all_["n"], all_["share_applied"]) == (8, 0.75)
+    assert rep["suppressed"] == "complementary" and pd.isna(rep["share_applied"])
+    assert pd.isna(rep["applied_count"]) and pd.isna(kam["n"]) and pd.isna(rep["n"])
+    answered = df.dropna(subset=["applied"])  # recomputed: 8 answered, 6 applied
+    assert (all_["n"], all_["share_applied"]) == (len(answered),
+                                                  answered["applied"].astype(bool).mean())
+    shown = application_rates(df, by="role", min_group_size=5, show_counts=True)
+    assert shown["n"].tolist() == [3, 5, 8]
+    assert shown["share_applied"].isna().tolist() == [True, True, False]
+
+
+def test_application_rates_group_named_all_and_blank_roles():
+    df = pd.DataFrame({"role": ["All"] * 6 + ["rep"] * 7 + [None] * 2,
+                       "applied": [True] * 3 + [False] * 3 + [True] * 7 + [False, True]})
+    table = application_rates(df, by="role", min_group_size=5, show_counts=True)
+    assert table["group"].tolist() == ["(blank)", "All (group)", "rep", "All"]
+    assert table["n"].tolist() == [2, 6, 7, 15]
+    # (blank) is 2: All (group), the smaller of 6 and 7, is hidden with it
+    assert table["suppressed"].tolist() == ["n < 5", "complementary", "", ""]
+    assert table["share_applied"].iloc[2] == 1.0
+    assert table["share_applied"].iloc[3] == pytest.approx(11 / 15)
 
 
 def test_benefit_from_control_group_phillips_upgrade_case():

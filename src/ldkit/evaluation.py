@@ -40,6 +40,15 @@ import numpy as np
 import pandas as pd
 
 from ldkit._params import check_choice, check_number, param_error
+from ldkit.disclosure import (
+    TOTAL,
+    check_min_group_size,
+    group_label,
+    hidden_mask,
+    is_small,
+    primary_reason,
+    suppress,
+)
 from ldkit.errors import InputError, Location, Problem, ValidationError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -338,7 +347,8 @@ def normalized_gain(pre: Sequence[float], post: Sequence[float], *, max_score: f
 
 
 def application_rates(data: pd.DataFrame, *, applied: str = "applied",
-                      by: str | None = None, min_group_size: int = 5) -> pd.DataFrame:
+                      by: str | None = None, min_group_size: int = 5,
+                      show_counts: bool = False) -> pd.DataFrame:
     """Level 3: share of learners who applied what they learned, overall or by group.
 
     Parameters
@@ -350,13 +360,20 @@ def application_rates(data: pd.DataFrame, *, applied: str = "applied",
         The column.
     by : str, optional
         A grouping column (e.g. ``role``); an "All" row follows the groups.
+        Learners without a value form the group "(blank)"; a group whose own
+        value is "All" reads "All (group)".
     min_group_size : int
-        A group with fewer respondents shows no share (``suppressed``).
+        The rule of :mod:`ldkit.disclosure`: a group with fewer respondents
+        shows no count or share, and the groups are siblings under "All", so
+        where one is hidden a second one is too (``suppressed`` says why).
+    show_counts : bool
+        Show ``n`` of a hidden group (default False).
 
     Returns
     -------
     DataFrame
-        group, n (respondents), applied_count, share_applied, suppressed.
+        group, n (respondents), applied_count, share_applied, suppressed; the
+        "All" row last.
 
     Examples
     --------
@@ -373,26 +390,26 @@ def application_rates(data: pd.DataFrame, *, applied: str = "applied",
                           applied)
     if by is not None and by not in data:
         raise param_error("by", func, "a column of data", by)
-    check_number("min_group_size", min_group_size, func=func, low=1, integer=True)
+    check_min_group_size(min_group_size, func=func)
     answered = data[data[applied].notna()]
     flags = answered[applied].astype(bool)
     groups: list[tuple[str, pd.Series]] = []
     if by is not None:
-        groups = [(str(k), flags[answered[by] == k])
-                  for k in sorted(answered[by].dropna().unique(), key=str)]
-    groups.append(("All", flags))
+        key = answered[by].map(lambda v: "(blank)" if pd.isna(v) or str(v).strip() == ""
+                               else str(v))
+        groups = [(group_label(k), flags[key == k]) for k in sorted(key.unique(), key=str)]
+    groups.append((TOTAL, flags))
     rows = []
     for name, values in groups:
         n = int(values.size)
-        hidden = n < min_group_size
-        rows.append({"group": name, "n": n,
-                     "applied_count": None if hidden else int(values.sum()),
-                     "share_applied": None if hidden or n == 0 else float(values.mean()),
-                     "suppressed": f"n < {min_group_size}" if hidden else ""})
-    frame = pd.DataFrame(rows)
+        rows.append({"group": name, "n": n, "applied_count": int(values.sum()),
+                     "share_applied": float(values.mean()) if n else math.nan})
+    frame = pd.DataFrame(rows, columns=["group", "n", "applied_count", "share_applied"])
     frame["applied_count"] = frame["applied_count"].astype("Int64")
     frame["share_applied"] = frame["share_applied"].astype("float64")
-    return frame
+    return suppress(frame, min_group_size=min_group_size, n="n",
+                    values=["applied_count", "share_applied"], parent=[],
+                    total=[False] * (len(frame) - 1) + [True], show_counts=show_counts)
 
 
 # --------------------------------------------------------------------------- level 4
@@ -610,8 +627,8 @@ class ProgramEvaluation:
 
 def evaluate_program(assessments: Assessments | pd.DataFrame, *, program: str = "",
                      benefits: Benefits | None = None, roi: RoiResult | None = None,
-                     max_score: float | None = None, min_group_size: int = 5
-                     ) -> ProgramEvaluation:
+                     max_score: float | None = None, min_group_size: int = 5,
+                     show_counts: bool = False) -> ProgramEvaluation:
     """Link the evaluation levels of one programme in one table.
 
     Parameters
@@ -627,7 +644,10 @@ def evaluate_program(assessments: Assessments | pd.DataFrame, *, program: str = 
     max_score : float, optional
         Maximum test score (default: the Assessments', else 100).
     min_group_size : int
-        No aggregate of fewer learners is shown.
+        No aggregate of fewer learners is shown (:mod:`ldkit.disclosure`): the
+        measure's value is blank and its note says "hidden: n < 5".
+    show_counts : bool
+        Show ``n`` of a hidden measure or group (default False).
 
     Returns
     -------
@@ -644,7 +664,7 @@ def evaluate_program(assessments: Assessments | pd.DataFrame, *, program: str = 
 'mean pre-test (%)'], 'value': [4.2, 0.8, 50.0]}
     """
     func = "evaluate_program"
-    check_number("min_group_size", min_group_size, func=func, low=1, integer=True)
+    k = check_min_group_size(min_group_size, func=func)
     if isinstance(assessments, Assessments):
         data, counts = assessments.scores, assessments.counts()
         top = assessments.max_score if max_score is None else max_score
@@ -664,9 +684,10 @@ def evaluate_program(assessments: Assessments | pd.DataFrame, *, program: str = 
 
     def add(level: int, name: str, measure: str, value: float | None, n: int | None,
             note: str = "") -> None:
-        hidden = n is not None and n < min_group_size
+        hidden = is_small(n, min_group_size=k)
         rows.append((level, name, measure, math.nan if hidden or value is None else value,
-                     n, f"hidden: n < {min_group_size}" if hidden else note))
+                     None if hidden and not show_counts else n,
+                     f"hidden: {primary_reason(k)}" if hidden else note))
 
     if "reaction" in data and data["reaction"].notna().any():
         reaction = pd.to_numeric(data["reaction"], errors="coerce").dropna()
@@ -675,7 +696,7 @@ def evaluate_program(assessments: Assessments | pd.DataFrame, *, program: str = 
             int(reaction.size))
     n_pairs = int((data["pre_score"].notna() & data["post_score"].notna()).sum())
     effect = gain = gain_ind = None
-    if n_pairs >= max(3, min_group_size):
+    if n_pairs >= 3 and not is_small(n_pairs, min_group_size=k):  # 3: a t-test needs df 2
         effect = paired_effect_sizes(data["pre_score"], data["post_score"])
         gain = normalized_gain(data["pre_score"], data["post_score"], max_score=top)
         gain_ind = normalized_gain(data["pre_score"], data["post_score"], max_score=top,
@@ -698,10 +719,13 @@ def evaluate_program(assessments: Assessments | pd.DataFrame, *, program: str = 
     if "applied" in data and data["applied"].notna().any():
         application = application_rates(data, by="role" if "role" in data and
                                         data["role"].astype(str).str.len().gt(0).any()
-                                        else None, min_group_size=min_group_size)
-        overall = application.iloc[-1]
+                                        else None, min_group_size=k,
+                                        show_counts=True)
+        overall = application.iloc[-1]  # the "All" row, hidden or not under the same rule
         add(3, "Application", "share applying on the job", overall["share_applied"],
             int(overall["n"]))
+        if not show_counts:
+            application["n"] = application["n"].where(~hidden_mask(application))
     if benefits is not None:
         for m in benefits.measures:
             add(4, "Impact", f"{m.name} (annual benefit)", m.benefit, None,

@@ -235,3 +235,19 @@ def test_locus_for_focus_on_its_own():
     assert out["focus"].tolist() == [True, False, False, False]
     with pytest.raises(InputError, match="discrepancy"):
         locus_for_focus(means.drop(columns="discrepancy"))
+
+
+def test_suppress_borich_hides_small_items_and_reranks_the_rest():
+    from ldkit.needs.borich import suppress_borich
+
+    imp = pd.DataFrame({"a": [5, 4, 5, 4, 5, 4], "b": [3, 4, np.nan, np.nan, np.nan, np.nan],
+                        "c": [4, 4, 4, 4, 4, 4]})
+    com = pd.DataFrame({"a": [3, 3, 4, 2, 3, 3], "b": [1, 1, 1, 1, 1, 1],
+                        "c": [4, 3, 4, 4, 4, 3]})
+    t = suppress_borich(borich(imp, com, n_boot=0), min_group_size=5).set_index("item")
+    # b has 2 respondents with both ratings: hidden, its MWDS (3.5 * 2.5) would rank first
+    assert t.loc["b", "suppressed"] == "n < 5" and np.isnan(t.loc["b", "mwds"])
+    assert pd.isna(t.loc["b", "rank"]) and not t.loc["b", "focus"] and t.loc["b", "quadrant"] == ""
+    # recomputed: a = 4.5 * (4.5 - 3) = 6.75, c = 4 * (4 - 3.667) = 1.333: a first among shown
+    assert t.loc["a", "mwds"] == pytest.approx(4.5 * 1.5)
+    assert t.loc[["a", "c"], "rank"].tolist() == [1, 2]

@@ -92,7 +92,11 @@ def test_gap_table_suppresses_small_groups(model):
                            "role": ["kam"] * 6 + ["rep"] * 3})
     g = person_gaps(ratings(rows), people, model)
     t = gap_table(g, min_n=5).set_index(["role", "capability"])
-    kam = t.loc[("kam", "ap")]
+    # rep (3) is hidden; kam, its only sibling, too: else rep = the capability total - kam
+    assert t.loc[("kam", "ap")].suppressed == "complementary"
+    assert np.isnan(t.loc[("kam", "ap")].mean_gap) and pd.isna(t.loc[("kam", "ap")].n)
+    kam = gap_table(g[g["role"] == "kam"], min_n=5).set_index(["role", "capability"]).loc[
+        ("kam", "ap")]
     # currents: k0 (2+2)/2=2, k1 (3+2)/2=2.5, k2 2, k3 3, k4 2, k5 3 -> mean 14.5/6
     assert kam.n == 6
     assert kam.mean_current == pytest.approx(14.5 / 6)
@@ -100,11 +104,14 @@ def test_gap_table_suppresses_small_groups(model):
     assert kam.share_below == 1.0
     assert kam.priority == pytest.approx((4 - 14.5 / 6) * 3)
     assert kam.mean_self == pytest.approx(2.5)
-    assert np.isnan(kam.mean_manager) and kam.n_manager == 3  # rater group below threshold
+    assert np.isnan(kam.mean_manager) and pd.isna(kam.n_manager)  # rater group below threshold
     assert kam.suppressed == ""
     rep = t.loc[("rep", "ap")]
-    assert rep.n == 3 and rep.suppressed == "n < 5"
+    assert pd.isna(rep.n) and rep.suppressed == "n < 5"  # the size of a hidden group: blank
+    assert gap_table(g, min_n=5, show_counts=True).set_index(["role", "capability"]).loc[
+        ("rep", "ap")].n == 3
     assert np.isnan(rep.mean_gap) and np.isnan(rep.mean_self)
     assert rep.required_level == 2  # the model's requirement is not survey data
     # co: no rating at all for anyone -> n = 0, suppressed
-    assert t.loc[("kam", "co")].n == 0
+    assert gap_table(g, min_n=5, show_counts=True).set_index(["role", "capability"]).loc[
+        ("kam", "co")].n == 0

@@ -48,7 +48,9 @@ def test_segment_table_with_total():
     gaps, people = gaps_and_people()
     t = segment_table(gaps, people, "region")
     assert t["region"].tolist() == ["EU", "JP", "US", TOTAL]
-    assert t["n"].tolist() == [6, 2, 5, 13]
+    assert t["n"].tolist() == [6, pd.NA, pd.NA, 13]  # sizes of hidden segments not shown
+    assert segment_table(gaps, people, "region", show_counts=True)["n"].tolist() == [
+        6, 2, 5, 13]
     assert t["suppressed"].tolist() == ["", "n < 5", "complementary", ""]
     total = t.iloc[-1]
     assert total.mean_gap == pytest.approx((6 + 4) / 13)
@@ -60,3 +62,26 @@ def test_segment_by_unknown_attribute():
     gaps, people = gaps_and_people()
     with pytest.raises(InputError, match="no attribute 'tenure'"):
         segment_table(gaps, people, "tenure")
+
+
+def test_segment_literally_named_all_is_not_the_total():
+    gaps, people = gaps_and_people()
+    people = people.assign(region=["All"] * 6 + ["US"] * 5 + ["JP"] * 2)
+    t = segment_table(gaps, people, "region", show_counts=True)
+    assert t["region"].tolist() == ["All (group)", "JP", "US", TOTAL]
+    assert t["n"].tolist() == [6, 2, 5, 13]
+    assert t["suppressed"].tolist() == ["", "n < 5", "complementary", ""]
+    # recomputed: the group "All" is the six people of region "All", the total all 13
+    assert t.iloc[0].mean_gap == 1.0
+    assert t.iloc[-1].mean_gap == pytest.approx((6 * 1.0 + 2 * 2.0) / 13)
+
+
+def test_segments_hide_a_sibling_when_the_hidden_ones_are_too_few_together():
+    people = pd.DataFrame({"person_id": [f"p{i}" for i in range(20)],
+                           "region": ["EU"] * 12 + ["US"] * 6 + ["JP"] * 1 + ["CN"] * 1})
+    gaps = pd.DataFrame({"person_id": people.person_id, "capability": "ap",
+                         "current": 2.0, "gap": 1.0, "below": True})
+    t = segment_table(gaps, people, "region").set_index("region")
+    # JP and CN (1 + 1 < 5) together are still one person apart from the total: US goes too
+    assert t["suppressed"].to_dict() == {"CN": "n < 5", "EU": "", "JP": "n < 5",
+                                         "US": "complementary", "All": ""}

@@ -62,7 +62,7 @@ CAPACITY = Catalog((
 
 
 def test_cohort_seats_and_cohorts_at_capacity():
-    view = cohort_view(HAND, CAPACITY)
+    view = cohort_view(HAND, CAPACITY, min_group_size=1)
     seats = view.seats.set_index(["activity", "month"])["seats"].to_dict()
     # proj: a and b both start in January; ws: a in January, b in February.
     assert seats == {("mentor", "2026-02"): 1, ("proj", "2026-01"): 2,
@@ -76,7 +76,7 @@ def test_cohort_seats_and_cohorts_at_capacity():
 
 
 def test_cohort_totals_mix_and_coverage():
-    view = cohort_view(HAND, CAPACITY)
+    view = cohort_view(HAND, CAPACITY, min_group_size=1)
     totals = dict(zip(view.totals["measure"], view.totals["value"], strict=True))
     assert totals["learners"] == 4 and totals["planned"] == 2
     assert totals["no plan needed"] == 1 and totals["infeasible"] == 1
@@ -98,7 +98,7 @@ def test_cohort_totals_mix_and_coverage():
 
 
 def test_cohort_view_names_capabilities_and_checks_arguments():
-    view = cohort_view(HAND, names={"x": "Account planning"})
+    view = cohort_view(HAND, names={"x": "Account planning"}, min_group_size=1)
     assert "Account planning" in set(view.coverage["capability"])
     with pytest.raises(ParameterError, match="'plans' parameter of cohort_view"):
         cohort_view(ITEMS)
@@ -280,3 +280,71 @@ def test_learner_names_are_matched_by_the_survey_pseudonym(tmp_path):
     names.write_text("email,name\n", encoding="utf-8")
     with pytest.raises(InputError, match="lacks the column"):
         read_learner_names(names, b"secret")
+
+
+# -- coverage counts every goal a plan item develops; small groups hidden ------------------
+
+
+def _coverage_case(n_x: int, n_y: int) -> tuple[PlanSet, Catalog]:
+    """Learners with a goal in x (rank 1); the first ``n_y`` also in y (rank 2).
+
+    Each learner's only item is "both", chosen for the x goal; the catalog says "both"
+    develops x and y for someone now at level 1 to 3.
+    """
+    learners = [f"l{i}" for i in range(n_x)]
+    goals = pd.DataFrame(
+        [(p, 1, "x", 1.0) for p in learners] + [(p, 2, "y", 2.0) for p in learners[:n_y]],
+        columns=["learner", "rank", "capability", "current"]).assign(
+        target=3, gap=1.0, weight=1.0, priority=1.0, source="gap")
+    items = pd.DataFrame({
+        "learner": learners, "goal_rank": 1, "capability": "x", "activity": "both",
+        "title": "Both", "modality": "experiential", "format": "stretch assignment",
+        "start": pd.Timestamp("2026-01-05"), "due": pd.Timestamp("2026-01-30"),
+        "hours": 10.0, "cost": 0.0, "reason": "r"})
+    status = pd.DataFrame({"learner": learners, "status": "planned", "reason": "",
+                           "hours": 10.0, "cost": 0.0, "mix_experiential": 1.0,
+                           "mix_social": 0.0, "mix_formal": 0.0})
+    catalog = Catalog((
+        Activity("both", "Both", ("x", "y"), 1, 3, "experiential", "stretch assignment", 10),
+    ), name="both")
+    return PlanSet(goals, items, MILESTONES.iloc[:0], status, PlanOptions()), catalog
+
+
+def test_goal_coverage_counts_a_goal_any_plan_item_develops():
+    """Issue 12: the y goals are developed by the item chosen for x; they count as covered."""
+    plans, catalog = _coverage_case(8, 6)
+    view = cohort_view(plans, catalog, min_group_size=5)
+    cov = view.coverage.set_index("capability")
+    # recomputed with plain pandas: a goal is covered when an item of the same learner is
+    # an activity whose capabilities include the goal's, at the learner's level (1 to 3)
+    pairs = plans.goals.merge(plans.items[["learner", "activity"]], on="learner")
+    develops = {"both": ({"x", "y"}, 1, 3)}
+    pairs["hit"] = [c in develops[a][0] and develops[a][1] <= int(v) <= develops[a][2]
+                    for a, c, v in zip(pairs["activity"], pairs["capability"],
+                                       pairs["current"], strict=True)]
+    expected = pairs.groupby(["learner", "rank"])["hit"].any().groupby(
+        plans.goals.set_index(["learner", "rank"])["capability"]).agg(["size", "sum"])
+    assert cov.loc["y", ["goals", "covered"]].tolist() == expected.loc["y"].tolist() == [6, 6]
+    assert cov.loc["total", "share_covered"] == 1.0
+    # counting only the goal each item was chosen for (the old count) said 8 of 14
+    chosen = plans.goals.merge(plans.items[["learner", "goal_rank"]].rename(
+        columns={"goal_rank": "rank"}), on=["learner", "rank"])
+    assert (len(chosen), len(plans.goals)) == (8, 14)
+
+
+def test_cohort_coverage_hides_a_small_capability_and_its_sibling():
+    plans, catalog = _coverage_case(8, 2)  # y: 2 goals; x: 8; total 10
+    cov = cohort_view(plans, catalog).coverage.set_index("capability")
+    assert cov["suppressed"].to_dict() == {"x": "complementary", "y": "n < 5", "total": ""}
+    assert cov[["covered", "share_covered"]].loc[["x", "y"]].isna().all().all()
+    assert cov.loc["total", "covered"] == 10  # total shown: x and y cannot be told apart
+    assert pd.isna(cov.loc["y", "goals"])  # the size of a hidden group is not shown
+
+
+def test_cohort_mix_and_hours_hidden_below_the_minimum():
+    view = cohort_view(HAND, CAPACITY)  # two planned learners, minimum 5
+    totals = dict(zip(view.totals["measure"], view.totals["value"], strict=True))
+    assert totals["planned"] == 2 and pd.isna(totals["mean hours per planned learner"])
+    assert pd.isna(totals["total cost"])
+    assert view.mix["achieved"].isna().all()
+    assert view.mix["learners_within_tolerance"].isna().all()

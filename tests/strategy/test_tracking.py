@@ -7,8 +7,10 @@ Actuals below: completions 25, 45, 66; hours 30, 30, 25 with costs 1,000, 1,000,
 spend 2,500, 5,000, 8,250; follow-up answers 6 yes of 10 by January, then 4 more no.
 """
 
+import math
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from ldkit.errors import ParameterError
@@ -33,9 +35,17 @@ def test_plan_against_actual_by_month(small_strategy, actuals):
     assert t["spend"].tolist() == [2500, 5000, 8250]
     assert t["spend_variance"].tolist() == pytest.approx([-600 / 3100, -900 / 5900,
                                                           -750 / 9000])
-    assert t["application_responses"].tolist() == [10, 14, 14]
-    assert t["application_rate"].tolist() == pytest.approx([0.6, 6 / 14, 6 / 14])
+    # January's 6 of 10 beside March's 6 of 14 would tell that the 4 later answers were
+    # all "no": four people, fewer than 5, so January's rate (and its count) is hidden
+    assert t["application_responses"].tolist() == [pd.NA, 14, 14]
+    assert t["application_rate"].tolist()[1:] == pytest.approx([6 / 14, 6 / 14])
+    assert math.isnan(t["application_rate"].iloc[0])
     assert t["status"].tolist() == ["amber", "amber", "red"]
+    shown = plan_vs_actual(small_strategy, actuals, as_of=date(2026, 3, 31), show_counts=True)
+    assert shown["application_responses"].tolist() == [10, 14, 14]
+    assert plan_vs_actual(small_strategy, actuals, as_of=date(2026, 3, 31),
+                          min_group_size=4)["application_rate"].tolist() == pytest.approx(
+        [0.6, 6 / 14, 6 / 14])
 
 
 def test_application_rate_of_a_small_group_is_suppressed(small_strategy, actuals):

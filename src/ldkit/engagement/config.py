@@ -34,6 +34,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
+from ldkit.disclosure import min_group_size_warning
 from ldkit.errors import InputError, InputFileNotFoundError, Location, Problem, ValidationError
 
 __all__ = [
@@ -106,8 +107,6 @@ CURRENCIES = frozenset(_CURRENCY_CODES.split())
 LOCALES = ("en-GB", "en-US", "de-DE", "fr-FR")
 """Locales of the deliverables: date style, spelling, number style and paper size."""
 
-MIN_GROUP_SIZE_WARN = 3
-"""A minimum group size below this is allowed but every run and audit warns about it."""
 
 
 class Branding(BaseModel):
@@ -364,14 +363,6 @@ def pydantic_problems(exc: PydanticValidationError | list[dict], data: Any, *, f
         problems.append(Problem(f"'{path}': {message}",
                                 Location(file=file, field=path, line=line), _hint(err)))
     return problems
-
-
-def min_group_size_warning(n: int) -> str | None:
-    """The warning every run and the audit print for a minimum group size below 3."""
-    if n < MIN_GROUP_SIZE_WARN:
-        return (f"min_group_size is {n}: groups of {n} or more people are shown, so a "
-                f"person's answers may be recognisable (the usual minimum is 5)")
-    return None
 
 
 def resolve_input(root: str | Path, relative: str) -> Path:

@@ -7,15 +7,15 @@ Public API::
 
     score_needs(surveys, model, *, min_n=5) -> NeedsResult     every table in one call
     combine_surveys, person_gaps, gap_table, unmatched_roles   gap to requirement
-    self_vs_manager                                            difference and agreement
+    self_vs_manager, mean_self_minus_manager                   difference and agreement
     borich, locus_for_focus                                    Borich MWDS and quadrants
     cronbach_alpha                                             reliability (Feldt CI)
-    segment_table, suppress_small                              minimum group size
+    segment_table, suppress_small                              segments (rule: ldkit.disclosure)
     plot_gap_heatmap, plot_locus_for_focus, plot_self_vs_manager, plot_rating_distributions
     write_needs_tables                                         CSV + Excel workbook
 """
 
-from ldkit.needs.agreement import self_vs_manager
+from ldkit.needs.agreement import mean_self_minus_manager, self_vs_manager
 from ldkit.needs.borich import borich, locus_for_focus
 from ldkit.needs.gaps import (
     DEFAULT_RATER_WEIGHTS,
@@ -50,6 +50,7 @@ __all__ = [
     "cronbach_alpha",
     "gap_table",
     "locus_for_focus",
+    "mean_self_minus_manager",
     "person_gaps",
     "plot_gap_heatmap",
     "plot_locus_for_focus",

@@ -16,7 +16,7 @@ from ldkit._params import check_number, param_error
 from ldkit.errors import InputError, Location
 from ldkit.needs._wide import numeric_items
 
-__all__ = ["QUADRANTS", "borich", "locus_for_focus"]
+__all__ = ["BORICH_COLUMNS", "QUADRANTS", "borich", "locus_for_focus", "suppress_borich"]
 
 QUADRANTS = {
     "Q1": "Q1 focus: high importance, high discrepancy",
@@ -31,7 +31,7 @@ High means at or above the mean over items. Only Q1 is a training priority
 less, Q3 neither.
 """
 
-_RESULT_COLUMNS = [
+BORICH_COLUMNS = [
     "item",
     "n",
     "mean_importance",
@@ -291,4 +291,43 @@ def borich(
     table["rank"] = table["mwds"].rank(method="min", ascending=False).astype("int64")
     table = locus_for_focus(table)
     table = table.sort_values("rank", kind="stable").reset_index(drop=True)
-    return table[_RESULT_COLUMNS]
+    return table[BORICH_COLUMNS]
+
+
+def suppress_borich(table: pd.DataFrame, *, min_group_size: int = 5,
+                    show_counts: bool = False) -> pd.DataFrame:
+    """The minimum group size on a :func:`borich` table, item by item.
+
+    Items are separate measures of the same respondents, so only primary
+    suppression applies (:func:`ldkit.disclosure.suppress`): an item rated
+    (importance and competence) by fewer than ``min_group_size`` people shows
+    no means, MWDS, interval, rank or quadrant (blank; ``focus`` False), and the
+    ranks and quadrants of the items shown are recomputed among them (a hidden
+    item would otherwise move them). Adds the ``suppressed`` column.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"item": ["a", "b", "c"], "n": [9, 3, 9],
+    ...                   "mean_importance": [4.5, 4.0, 3.0], "mean_competence": [3.0, 2.0, 2.9],
+    ...                   "discrepancy": [1.5, 2.0, 0.1], "mwds": [6.75, 8.0, 0.3]})
+    >>> suppress_borich(t)[["item", "rank", "suppressed"]].values.tolist()
+    [['a', 1, ''], ['c', 2, ''], ['b', <NA>, 'n < 5']]
+    """
+    from ldkit.disclosure import hidden_mask, suppress
+
+    values = [c for c in ("mean_importance", "mean_competence", "discrepancy", "mwds",
+                          "mwds_ci_low", "mwds_ci_high") if c in table.columns]
+    out = suppress(table, min_group_size=min_group_size, n="n", values=values,
+                   show_counts=show_counts)
+    hidden = hidden_mask(out).to_numpy()
+    shown = out.loc[~hidden]
+    rank = shown["mwds"].rank(method="min", ascending=False)
+    out["rank"] = pd.Series(rank, index=out.index).where(~hidden).astype("Int64")
+    out["quadrant"] = ""
+    out["focus"] = False
+    if not shown.empty:
+        lf = locus_for_focus(shown)
+        out.loc[~hidden, "quadrant"] = lf["quadrant"].to_numpy()
+        out.loc[~hidden, "focus"] = lf["focus"].to_numpy()
+    out = out.sort_values(["rank"], kind="stable", na_position="last").reset_index(drop=True)
+    return out

@@ -31,6 +31,7 @@ __all__ = [
 
 DEFAULT_RATER_WEIGHTS = {"self": 1.0, "manager": 1.0, "peer": 1.0}
 RATERS = ("self", "manager", "peer")
+_MEASURES = ("capability", "domain", "item")  # what a row measures; the other keys are people
 
 
 def combine_surveys(*surveys: SurveyData) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -217,14 +218,21 @@ def gap_table(
     *,
     by: Sequence[str] = ("role", "capability"),
     min_n: int = 5,
+    show_counts: bool = False,
 ) -> pd.DataFrame:
     """Aggregate person gaps per group (default role x capability), with small cells hidden.
 
     Columns: the ``by`` columns, n, required_level, weight, mean_self, n_self,
     mean_manager, n_manager, mean_peer, n_peer, mean_current, mean_gap, share_below,
-    priority (mean_gap x weight), suppressed. A group of fewer than ``min_n``
-    people shows no value (suppressed = "n < min_n"); a rater source with fewer
-    than ``min_n`` raters in a group is blanked for that group.
+    priority (mean_gap x weight), suppressed. The minimum group size is
+    :mod:`ldkit.disclosure`'s rule: a group of fewer than ``min_n`` people shows
+    no value (suppressed = "n < min_n"), and the groups (e.g. roles) of one
+    capability are siblings, so a second one is hidden where one hidden group
+    could be worked out from the capability's total. A rater source with fewer
+    than ``min_n`` raters in a group is blanked for that group, under the same
+    rule per rater (``mean_<rater>`` with ``n_<rater>``). Sizes of hidden groups
+    are blank unless ``show_counts``. The columns of a rater source without a
+    single rating (no manager survey, no peer survey) are left out.
 
     Examples
     --------
@@ -238,7 +246,7 @@ def gap_table(
     >>> int(row.n), float(row.mean_gap), float(row.share_below), float(row.mean_manager)
     (5, 1.1, 0.8, nan)
     """
-    from ldkit.needs.segments import suppress_small
+    from ldkit.disclosure import SUPPRESSED, suppress
 
     check_number("min_n", min_n, func="gap_table", low=1, integer=True)
     keys = list(by)
@@ -258,9 +266,19 @@ def gap_table(
         [gaps[k] for k in keys], observed=True, sort=False).mean().astype("float64")
     out["priority"] = out["mean_gap"] * out["weight"]
     out = out.reset_index()
+    # siblings: the person groups (roles) of one capability; capabilities are parents
+    parent = [k for k in keys if k in _MEASURES]
+    parent = None if len(parent) == len(keys) else parent
+    table = suppress(out, min_group_size=min_n, n="n", parent=parent, show_counts=show_counts,
+                     values=[*[f"mean_{r}" for r in RATERS], "mean_current", "mean_gap",
+                             "share_below", "priority"])
     for rater in RATERS:  # a rater group below threshold is dropped whole, per group
-        small = out[f"n_{rater}"] < min_n
-        out.loc[small, f"mean_{rater}"] = np.nan
-    return suppress_small(out, n="n", min_n=min_n,
-                          values=[*[f"mean_{r}" for r in RATERS], "mean_current", "mean_gap",
-                                  "share_below", "priority"])
+        own = suppress(table[[*keys, f"n_{rater}", f"mean_{rater}", SUPPRESSED]].assign(
+                           **{f"n_{rater}": out[f"n_{rater}"]}),
+                       min_group_size=min_n, n=f"n_{rater}", values=[f"mean_{rater}"],
+                       parent=parent, show_counts=show_counts)
+        table[f"mean_{rater}"] = own[f"mean_{rater}"]
+        table[f"n_{rater}"] = own[f"n_{rater}"].astype("Int64")
+    # a rater source with no rating at all (no manager survey) is not mentioned
+    absent = [r for r in RATERS if r != "self" and not gaps[r].notna().any()]
+    return table.drop(columns=[c for r in absent for c in (f"mean_{r}", f"n_{r}")])

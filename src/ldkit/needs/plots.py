@@ -66,11 +66,12 @@ def plot_locus_for_focus(borich: pd.DataFrame, *, names: dict[str, str] | None =
     high discrepancy) is the top priority.
     """
     names = names or {}
+    borich = borich.dropna(subset=["mean_importance", "discrepancy"])  # hidden items
     x = borich["mean_importance"].to_numpy(float)
     y = borich["discrepancy"].to_numpy(float)
     fig = _figure(7, 5.5)
     ax = fig.add_subplot()
-    xm, ym = float(np.nanmean(x)), float(np.nanmean(y))
+    xm, ym = (float(np.mean(x)), float(np.mean(y))) if len(x) else (0.0, 0.0)
     ax.axvline(xm, color="grey", linewidth=1, linestyle="--")
     ax.axhline(ym, color="grey", linewidth=1, linestyle="--")
     focus = (x >= xm) & (y >= ym)

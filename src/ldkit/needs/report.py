@@ -148,8 +148,7 @@ def needs_sections(root: Path, names: Mapping[str, str], *, min_group_size: int 
             f"{surveys} read as exported; every row received is accounted for below. Names "
             "and e-mail addresses were replaced by keyed pseudonyms on load and appear "
             "nowhere in this report.",
-            f"No figure is shown for a group of fewer than {min_group_size} people; where "
-            "one cell is hidden, a second is hidden so it cannot be recovered from the total.",
+            _disclosure_note(min_group_size),
         ), tab("Rows received, kept and excluded", tables["counts"])
             + tab("Data quality: flags and scale reliability", _quality_view(tables["quality"]))),
         Section("Gaps to requirement", (
@@ -172,6 +171,14 @@ def needs_sections(root: Path, names: Mapping[str, str], *, min_group_size: int 
         sections.append(Section("Segments", (), tuple(
             Table(f"Gaps by {k.replace('_', ' ')}", named(v)) for k, v in segments.items())))
     return key_findings(tables, names), sections
+
+
+def _disclosure_note(min_group_size: int) -> str:
+    from ldkit.disclosure import legend
+
+    return (f"No figure is shown for a group of fewer than {min_group_size} people; where "
+            "one group is hidden, another is hidden too so it cannot be recovered from the "
+            "total or its siblings. " + legend(min_group_size))
 
 
 def needs_warnings(folder: str | Path) -> list[str]:

@@ -39,9 +39,15 @@ class NeedsResult:
     people: pd.DataFrame = field(repr=False)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Name -> table, in reading order (what the writers write)."""
-        out = {"counts": self.counts, "quality": self.quality, "gaps": self.gaps,
-               "self_vs_manager": self.self_vs_manager, "borich": self.borich}
+        """Name -> table, in reading order (what the writers write).
+
+        Without a single manager rating (no manager survey) there is no
+        ``self_vs_manager`` table: nothing mentions manager ratings.
+        """
+        out = {"counts": self.counts, "quality": self.quality, "gaps": self.gaps}
+        if "manager" in self.person_gaps and self.person_gaps["manager"].notna().any():
+            out["self_vs_manager"] = self.self_vs_manager
+        out["borich"] = self.borich
         out.update({f"segment_{k}": v for k, v in self.segments.items()})
         out["unmatched_roles"] = self.unmatched_roles
         return out
@@ -63,16 +69,17 @@ def _self_scale_range(surveys: Sequence[SurveyData], dimension: str) -> tuple[fl
     return (min(r[0] for r in ranges), max(r[1] for r in ranges)) if ranges else (0.0, 0.0)
 
 
-def _borich(surveys: Sequence[SurveyData], ratings: pd.DataFrame, *, min_n: int
-            ) -> pd.DataFrame:
+def _borich(surveys: Sequence[SurveyData], ratings: pd.DataFrame, *, min_n: int,
+            show_counts: bool = False) -> pd.DataFrame:
     """Borich on self-rated importance and proficiency, per capability.
 
     Borich needs both on one scale: where the proficiency scale differs from the
     importance scale (a 4-level proficiency, a 5-point importance), proficiency is
-    mapped linearly onto the importance scale first.
+    mapped linearly onto the importance scale first. The minimum group size
+    applies per item (:func:`ldkit.needs.borich.suppress_borich`).
     """
     from ldkit.capability import ScaleMapping
-    from ldkit.needs.borich import borich
+    from ldkit.needs.borich import BORICH_COLUMNS, borich, suppress_borich
 
     own = ratings[ratings["rater"] == "self"]
 
@@ -84,17 +91,16 @@ def _borich(surveys: Sequence[SurveyData], ratings: pd.DataFrame, *, min_n: int
     importance, competence = wide("importance"), wide("proficiency")
     common = importance.columns.intersection(competence.columns)
     people = importance.index.intersection(competence.index)
-    if len(common) == 0 or len(people) < min_n:
-        return pd.DataFrame(columns=["item", "n", "mean_importance", "mean_competence",
-                                     "discrepancy", "mwds", "mwds_ci_low", "mwds_ci_high",
-                                     "rank", "quadrant", "focus"])
+    if len(common) == 0 or len(people) == 0:
+        return pd.DataFrame(columns=BORICH_COLUMNS)
     imp_range = _self_scale_range(surveys, "importance")
     prof_range = _self_scale_range(surveys, "proficiency")
     competence = competence.loc[people, common]
     if imp_range != prof_range:
         mapping = ScaleMapping.linear(prof_range, imp_range)
         competence = competence.apply(mapping.convert)
-    return borich(importance.loc[people, common], competence)
+    return suppress_borich(borich(importance.loc[people, common], competence),
+                           min_group_size=min_n, show_counts=show_counts)
 
 
 def score_needs(
@@ -102,6 +108,7 @@ def score_needs(
     model: CapabilityModel,
     *,
     min_n: int = 5,
+    show_counts: bool = False,
     segment_by: Sequence[str] | None = None,
     rater_weights: Mapping[str, float] | None = None,
     scale_map: ScaleMapping | None = None,
@@ -117,7 +124,11 @@ def score_needs(
     model : CapabilityModel
         Required levels and weights per role.
     min_n : int
-        Minimum group size of every aggregate (default 5).
+        Minimum group size of every aggregate (default 5), under the one rule of
+        :mod:`ldkit.disclosure`.
+    show_counts : bool
+        Show the size of a hidden group (default False; only where the client's
+        policy allows).
     segment_by : list of str, optional
         Respondent attributes to segment by (default: every attribute except role).
     rater_weights, scale_map
@@ -138,10 +149,11 @@ def score_needs(
                         ignore_index=True)
     return NeedsResult(
         person_gaps=pg,
-        gaps=gap_table(pg, min_n=min_n),
-        self_vs_manager=self_vs_manager(pg, min_n=min_n),
-        borich=_borich(listed, ratings, min_n=min_n),
-        segments={k: segment_table(pg, people, k, min_n=min_n) for k in by},
+        gaps=gap_table(pg, min_n=min_n, show_counts=show_counts),
+        self_vs_manager=self_vs_manager(pg, min_n=min_n, show_counts=show_counts),
+        borich=_borich(listed, ratings, min_n=min_n, show_counts=show_counts),
+        segments={k: segment_table(pg, people, k, min_n=min_n, show_counts=show_counts)
+                  for k in by},
         counts=_counts(listed),
         quality=quality,
         unmatched_roles=unmatched_roles(people, model),

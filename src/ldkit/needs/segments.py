@@ -1,26 +1,21 @@
-"""Segments by respondent attribute, with a minimum group size applied to every aggregate.
+"""Segments by respondent attribute, with the minimum group size applied to every aggregate.
 
-No aggregate is shown for a group with fewer respondents than the threshold
-(default 5). Where one cell of a parent group (e.g. the regions of one
-capability) is hidden and the parent's total is shown, a second cell, the
-smallest remaining, is hidden too, so the hidden one cannot be recovered by
-subtraction from the total (complementary suppression). The ``suppressed``
-column says why each blank is blank.
+The rule itself (primary and complementary suppression, the ``suppressed``
+marker, whether a hidden group's size shows) lives in :mod:`ldkit.disclosure`;
+this module builds the segment tables and hands them to it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
 from ldkit._params import check_number
+from ldkit.disclosure import TOTAL, group_label, suppress
 from ldkit.errors import InputError
 
 __all__ = ["TOTAL", "segment_table", "suppress_small"]
-
-TOTAL = "All"
 
 
 def suppress_small(
@@ -30,8 +25,15 @@ def suppress_small(
     min_n: int = 5,
     values: Sequence[str],
     parent: Sequence[str] | None = None,
+    show_counts: bool = True,
 ) -> pd.DataFrame:
     """Blank ``values`` where ``n`` < ``min_n``; complementary suppression within ``parent``.
+
+    Kept for callers of earlier versions: :func:`ldkit.disclosure.suppress` is the
+    rule, with the total rows found here by their label (a cell equal to
+    :data:`TOTAL`). Tables that may hold a group named "All" flag their totals
+    and call :func:`ldkit.disclosure.suppress` directly. ``show_counts`` keeps
+    the earlier behaviour (sizes shown) by default.
 
     Returns a copy with a ``suppressed`` column: "" (shown), "n < 5" (primary),
     or "complementary".
@@ -44,24 +46,11 @@ def suppress_small(
     ['', 'n < 5', 'complementary', '']
     """
     check_number("min_n", min_n, func="suppress_small", low=1, integer=True)
-    out = table.copy()
-    small = out[n].fillna(0) < min_n
-    status = np.where(small, f"n < {min_n}", "").astype(object)
-    if parent:
-        for _, sub in out.groupby(list(parent), sort=False, observed=True):
-            rows = [i for i in sub.index if not _is_total(out.loc[i])]
-            hidden = [i for i in rows if small[i]]
-            if len(hidden) == 1 and len(rows) > 1:
-                shown = [i for i in rows if not small[i]]
-                pick = min(shown, key=lambda i: out.at[i, n])
-                status[out.index.get_loc(pick)] = "complementary"
-    out["suppressed"] = status
-    out.loc[out["suppressed"] != "", list(values)] = np.nan
-    return out
-
-
-def _is_total(row: pd.Series) -> bool:
-    return any(isinstance(v, str) and v == TOTAL for v in row.to_numpy())
+    labels = table.drop(columns=[n, *values], errors="ignore")
+    total = labels.apply(lambda col: col.map(lambda v: isinstance(v, str) and v == TOTAL)
+                         ).any(axis=1) if len(labels.columns) else None
+    return suppress(table, min_group_size=min_n, n=n, values=values, parent=parent,
+                    total=total if parent is not None else None, show_counts=show_counts)
 
 
 def segment_table(
@@ -70,6 +59,7 @@ def segment_table(
     by: str | Sequence[str],
     *,
     min_n: int = 5,
+    show_counts: bool = False,
 ) -> pd.DataFrame:
     """Gap per segment (any respondent attribute) and capability, with a total per capability.
 
@@ -83,12 +73,16 @@ def segment_table(
         Attribute column(s), e.g. "region" or ["region", "business_unit"].
     min_n : int
         Minimum group size (default 5).
+    show_counts : bool
+        Show the size of a hidden segment (default False; see :mod:`ldkit.disclosure`).
 
     Returns
     -------
     DataFrame
-        capability, the ``by`` columns (``All`` on the total row), n, mean_current,
-        mean_gap, share_below, suppressed.
+        capability, the ``by`` columns (``All`` on the total row; a segment whose
+        own value is "All" reads "All (group)"), n, mean_current, mean_gap,
+        share_below, suppressed. Segments of one capability are siblings under
+        its total (:func:`ldkit.disclosure.suppress`).
     """
     check_number("min_n", min_n, func="segment_table", low=1, integer=True)
     keys = [by] if isinstance(by, str) else list(by)
@@ -99,7 +93,7 @@ def segment_table(
     frame = gaps.merge(people[["person_id", *keys]].drop_duplicates("person_id"),
                        on="person_id", how="left")
     for k in keys:
-        frame[k] = frame[k].astype("string").fillna("(blank)")
+        frame[k] = frame[k].astype("string").fillna("(blank)").map(group_label)
 
     def agg(df: pd.DataFrame, group: list[str]) -> pd.DataFrame:
         g = df.groupby(group, observed=True, sort=True)
@@ -109,12 +103,13 @@ def segment_table(
             [df[k] for k in group], observed=True, sort=True).mean().astype("float64")
         return out.reset_index()
 
-    parts = agg(frame, ["capability", *keys])
-    totals = agg(frame, ["capability"]).assign(**{k: TOTAL for k in keys})
+    parts = agg(frame, ["capability", *keys]).assign(_total=False)
+    totals = agg(frame, ["capability"]).assign(**{k: TOTAL for k in keys}, _total=True)
     table = pd.concat([parts, totals], ignore_index=True)
-    table = table[["capability", *keys, "n", "mean_current", "mean_gap", "share_below"]]
-    table = table.sort_values(["capability", *keys], key=lambda s: s.map(
-        lambda v: (v == TOTAL, v)) if s.name in keys else s, kind="stable").reset_index(drop=True)
-    return suppress_small(table, n="n", min_n=min_n,
-                          values=["mean_current", "mean_gap", "share_below"],
-                          parent=["capability"])
+    table = table.sort_values(["capability", "_total", *keys], kind="stable")
+    table = table.reset_index(drop=True)
+    out = suppress(table, min_group_size=min_n, n="n",
+                   values=["mean_current", "mean_gap", "share_below"],
+                   parent=["capability"], total=table["_total"], show_counts=show_counts)
+    return out[["capability", *keys, "n", "mean_current", "mean_gap", "share_below",
+                "suppressed"]]

@@ -88,15 +88,16 @@ class NeedsStepResult:
         kept = int(r.counts.loc[r.counts["count"] == "rows kept", "n"].sum())
         read = int(r.counts.loc[r.counts["count"] == "rows read", "n"].sum())
         top = r.gaps.dropna(subset=["priority"]).sort_values("priority", ascending=False)
-        pairs = r.person_gaps.dropna(subset=["self", "manager"])
+        from ldkit.needs import mean_self_minus_manager
+
+        diff = mean_self_minus_manager(r.person_gaps, min_n=r.min_n)
         return {
             "rows_read": read,
             "rows_kept": kept,
             "top_priority": f"{top.iloc[0].role}/{top.iloc[0].capability}" if len(top) else "",
             "top_priority_gap": round(float(top.iloc[0].mean_gap), 4) if len(top) else None,
             "borich_top_item": str(r.borich.iloc[0]["item"]) if len(r.borich) else "",
-            "mean_self_minus_manager": (round(float((pairs["self"] - pairs["manager"]).mean()), 4)
-                                        if len(pairs) else None),
+            "mean_self_minus_manager": None if diff != diff else round(diff, 4),
             "top_priorities": top.head(5)[["role", "capability", "n", "mean_gap",
                                            "priority"]].round(4),
         }

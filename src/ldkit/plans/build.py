@@ -4,7 +4,10 @@
 :func:`ldkit.needs.person_gaps` and a learning :class:`~ldkit.plans.catalog.Catalog`
 into one plan per learner: prioritized goals, the catalog activities chosen by a
 small integer program (budget, hours, 70-20-10 mix, prerequisites, pins and
-exclusions), a week-by-week timeline and its milestones (pre-assessment,
+exclusions) that covers as many goals as it can by priority, then maximizes the
+priorities its activities develop (core items +10%) plus a quarter of the
+priorities closed by the program assessments and capstones it adds (see
+:func:`build_plans`, Notes), a week-by-week timeline and its milestones (pre-assessment,
 manager check-ins, post-assessment, capstone). Every learner gets an explicit
 status row: ``planned``, ``no plan needed`` or ``infeasible`` with the reason.
 """
@@ -893,13 +896,19 @@ def build_plans(
         sum_a x_a (sum_{g developed by a} p_g (1 + 0.1 core_a) + 0.25 P_a - t_a)
         + sum_g y_g B (1 + p_g)
 
-    where core_a marks core items (of the activity or of a matching program), P_a
-    sums the priorities of the goals of the program whose assessment or capstone a
-    is, t_a < 0.001 breaks ties by activity id order, and y_g <= sum of x_a over
-    the activities developing goal g marks a covered goal; B exceeds every other
-    term, so a plan covers as many goals (by priority) as the constraints allow
-    before it adds value. Subject to: sum cost_a x_a <= cost_per_person (budget);
-    sum h_a x_a <= hours_per_month x months and
+    where core_a marks core items (of the activity or of a matching program); P_a is
+    the closing value of an assessment or capstone a: for each program that covers a
+    goal capability and names a as its pre-assessment, post-assessment or capstone,
+    the priorities of the learner's goals in that program's capabilities, plus, for
+    an activity of format assessment or capstone, the priority of each goal whose
+    capability it suits at the learner's level (such activities develop no goal
+    themselves: they enter the objective only through 0.25 P_a, CLOSING_SHARE);
+    t_a = 0.001 i / (n + 1) for the i-th of n candidates in id order breaks ties;
+    y_g <= sum of x_a over the activities developing goal g marks a covered goal;
+    and B = 1 + the sum of |value| of every activity term, so covering one more goal
+    (weighted by 1 + p_g) outweighs any choice of activities: a plan covers as many
+    goals (by priority) as the constraints allow before it adds value. Subject to:
+    sum cost_a x_a <= cost_per_person (budget); sum h_a x_a <= hours_per_month x months and
     sum (h_a + c r_a) x_a <= c (horizon_weeks - 1), with c the weekly cap and
     r_a = 1 for an activity with prerequisites (hours); for each modality m,
     (mix_m - tol) H <= H_m <= (mix_m + tol) H, with H the total hours (mix);

@@ -10,7 +10,13 @@ imports take it; :func:`write_lms_csv` writes it.
 
 Everything here is an aggregate except ``without_plan`` and the LMS file,
 which name learners by their pseudonymous id: they belong with the per-learner
-documents, not in a client-wide report.
+documents, not in a client-wide report. The aggregates follow the minimum
+group size of :mod:`ldkit.disclosure`: coverage per capability hides a
+capability with fewer gap goals (and a second one, since the total row sums
+them); the mix and the hours and cost totals are hidden when fewer learners
+are planned. Counts of learners in the operational tables (seats per activity
+and month, learners without a plan by reason) are the organizing facts the
+learning team needs and carry no rating; they are shown.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from typing import Any
 import pandas as pd
 
 from ldkit._params import param_error
+from ldkit.disclosure import check_min_group_size, is_small, suppress
+from ldkit.plans.build import _CLOSING_FORMATS as CLOSING_FORMATS
 from ldkit.plans.build import PlanSet
 from ldkit.plans.catalog import MODALITIES, Catalog
 
@@ -53,8 +61,8 @@ class CohortView:
         modality, target, achieved (hours-weighted over all plans), learners
         within tolerance, share within tolerance.
     coverage : DataFrame
-        Per capability: gap goals, covered (a plan item develops the goal),
-        share covered; the last row is the total.
+        Per capability: gap goals, covered (some plan item of the learner
+        develops the goal), share covered, suppressed; the last row is the total.
     without_plan : DataFrame
         learner, status, reason: every learner whose status is not ``planned``.
     without_plan_reasons : DataFrame
@@ -82,17 +90,26 @@ def _month(values: pd.Series) -> pd.Series:
 
 
 def cohort_view(plans: PlanSet, catalog: Catalog | None = None, *,
-                names: Mapping[str, str] | None = None) -> CohortView:
+                names: Mapping[str, str] | None = None, min_group_size: int = 5,
+                show_counts: bool = False) -> CohortView:
     """Seats, hours, cost, mix and coverage of a plan set.
 
     Parameters
     ----------
     plans : PlanSet
     catalog : Catalog, optional
-        For each activity's cohort capacity (seats per cohort); without it the
-        ``cohorts`` column is empty.
+        For each activity's cohort capacity (seats per cohort), and for
+        coverage: with it, a goal is covered when any item of the learner's
+        plan develops it (the activity suits the goal's capability at the
+        learner's current level, rounded down, as :func:`build_plans` decides);
+        without it, when an item was chosen for the goal or is recorded against
+        its capability. Without the catalog the ``cohorts`` column is empty.
     names : mapping, optional
         Capability id -> display name, for the coverage table.
+    min_group_size : int
+        The minimum group size (:mod:`ldkit.disclosure`), default 5.
+    show_counts : bool
+        Show the number of goals of a hidden capability (default False).
 
     Examples
     --------
@@ -114,7 +131,7 @@ def cohort_view(plans: PlanSet, catalog: Catalog | None = None, *,
     ...     "priority": [1.0], "source": ["gap"]})
     >>> plans = PlanSet(goals, items, pd.DataFrame(columns=["learner", "date", "kind",
     ...     "detail"]), status, PlanOptions())
-    >>> view = cohort_view(plans)
+    >>> view = cohort_view(plans, min_group_size=1)
     >>> view.seats[["activity", "month", "seats"]].values.tolist()
     [['m', '2026-02', 1], ['w', '2026-01', 1]]
     >>> view.coverage[["capability", "goals", "covered"]].values.tolist()
@@ -124,6 +141,7 @@ def cohort_view(plans: PlanSet, catalog: Catalog | None = None, *,
         raise param_error("plans", "cohort_view", "a PlanSet (from build_plans)", plans)
     if catalog is not None and not isinstance(catalog, Catalog):
         raise param_error("catalog", "cohort_view", "a Catalog or None", catalog)
+    k = check_min_group_size(min_group_size, func="cohort_view")
     names = dict(names or {})
     items, status, goals, opts = plans.items, plans.status, plans.goals, plans.options
     capacity = ({a.id: a.capacity for a in catalog.activities} if catalog is not None else {})
@@ -153,6 +171,7 @@ def cohort_view(plans: PlanSet, catalog: Catalog | None = None, *,
     counts = status["status"].value_counts()
     planned = status[status["status"] == "planned"]
     n_planned = int(counts.get("planned", 0))
+    few = is_small(n_planned, min_group_size=k)  # aggregates of the planned learners
     total_hours = float(planned["hours"].sum())
     total_cost = float(planned["cost"].sum())
     totals = pd.DataFrame([
@@ -166,6 +185,10 @@ def cohort_view(plans: PlanSet, catalog: Catalog | None = None, *,
         ("mean hours per planned learner", total_hours / n_planned if n_planned else math.nan),
         ("mean cost per planned learner", total_cost / n_planned if n_planned else math.nan),
     ], columns=["measure", "value"])
+    if few:
+        totals.loc[totals["measure"].isin(["total hours", "total cost",
+                                           "mean hours per planned learner",
+                                           "mean cost per planned learner"]), "value"] = math.nan
 
     # mix achieved (hours-weighted) against target
     rows = []
@@ -179,27 +202,14 @@ def cohort_view(plans: PlanSet, catalog: Catalog | None = None, *,
                      int(within), within / n_planned if n_planned else math.nan))
     mix = pd.DataFrame(rows, columns=["modality", "target", "achieved",
                                       "learners_within_tolerance", "share_within_tolerance"])
+    if few:
+        mix["learners_within_tolerance"] = mix["learners_within_tolerance"].astype("Int64")
+        mix["learners_within_tolerance"] = pd.NA
+        mix["achieved"] = mix["share_within_tolerance"] = math.nan
 
-    # coverage of the gap goals
-    gap_goals = goals[goals["source"] == "gap"][["learner", "rank", "capability"]]
-    if not items.empty and not gap_goals.empty:
-        developed = items.dropna(subset=["goal_rank"])[["learner", "goal_rank"]]
-        developed = developed.drop_duplicates().rename(columns={"goal_rank": "rank"})
-        developed = developed.astype({"rank": gap_goals["rank"].dtype})
-        marked = gap_goals.merge(developed.assign(covered=True), how="left",
-                                 on=["learner", "rank"])
-        marked["covered"] = marked["covered"].fillna(False).astype(bool)
-    else:
-        marked = gap_goals.assign(covered=False)
-    coverage = (marked.groupby("capability", sort=True)
-                .agg(goals=("covered", "size"), covered=("covered", "sum")).reset_index())
-    coverage.loc[len(coverage)] = ["total", int(coverage["goals"].sum()),
-                                   int(coverage["covered"].sum())]
-    coverage["covered"] = coverage["covered"].astype(int)
-    coverage["goals"] = coverage["goals"].astype(int)
-    coverage["share_covered"] = (coverage["covered"] / coverage["goals"].where(
-        coverage["goals"] > 0)).astype(float)
-    coverage["capability"] = coverage["capability"].map(lambda c: names.get(c, c))
+    # coverage of the gap goals: a goal is covered when any item of the plan develops it
+    coverage = _coverage(goals, items, catalog, names, min_group_size=k,
+                         show_counts=show_counts)
 
     without = status.loc[status["status"] != "planned", ["learner", "status", "reason"]]
     without = without.reset_index(drop=True)
@@ -208,6 +218,50 @@ def cohort_view(plans: PlanSet, catalog: Catalog | None = None, *,
                else pd.DataFrame(columns=["status", "reason", "learners"]))
     return CohortView(seats=seats, seats_by_month=grid, totals=totals, mix=mix,
                       coverage=coverage, without_plan=without, without_plan_reasons=reasons)
+
+
+def _coverage(goals: pd.DataFrame, items: pd.DataFrame, catalog: Catalog | None,
+              names: Mapping[str, str], *, min_group_size: int,
+              show_counts: bool) -> pd.DataFrame:
+    """Per capability: gap goals, covered, share covered, then the total; suppressed."""
+    gap_goals = goals.loc[goals["source"] == "gap", ["learner", "rank", "capability",
+                                                     "current"]].reset_index(drop=True)
+    covered = pd.Series(False, index=gap_goals.index)
+    if not items.empty and not gap_goals.empty:
+        pairs = gap_goals.reset_index().merge(
+            items[["learner", "goal_rank", "capability", "activity"]].rename(
+                columns={"capability": "item_capability"}), on="learner", how="inner")
+        chosen_for = pairs["goal_rank"].astype("Float64") == pairs["rank"].astype("Float64")
+        hit = chosen_for.fillna(False).astype(bool)
+        if catalog is not None:
+            acts = {a.id: a for a in catalog.activities}
+
+            def develops(activity: str, capability: str, current: float) -> bool:
+                a = acts.get(activity)
+                if a is None or a.format in CLOSING_FORMATS or pd.isna(current):
+                    return False
+                return a.suits(capability, math.floor(float(current) + 1e-9))
+
+            hit |= pd.Series([develops(a, c, v) for a, c, v in zip(
+                pairs["activity"], pairs["capability"], pairs["current"], strict=True)],
+                index=pairs.index, dtype=bool)
+        else:
+            hit |= (pairs["item_capability"] == pairs["capability"]).to_numpy(bool)
+        covered.loc[pairs.loc[hit, "index"].unique()] = True
+    marked = gap_goals.assign(covered=covered)
+    table = (marked.groupby("capability", sort=True)
+             .agg(goals=("covered", "size"), covered=("covered", "sum")).reset_index())
+    table.loc[len(table)] = ["total", int(table["goals"].sum()), int(table["covered"].sum())]
+    table["covered"] = table["covered"].astype(int)
+    table["goals"] = table["goals"].astype(int)
+    table["share_covered"] = (table["covered"] / table["goals"].where(
+        table["goals"] > 0)).astype(float)
+    flags = [False] * (len(table) - 1) + [True]
+    table["capability"] = [names.get(c, c) if not f else c
+                           for c, f in zip(table["capability"], flags, strict=True)]
+    return suppress(table, min_group_size=min_group_size, n="goals",
+                    values=["covered", "share_covered"], parent=[], total=flags,
+                    show_counts=show_counts)
 
 
 def lms_assignments(plans: PlanSet) -> pd.DataFrame:

@@ -43,15 +43,23 @@ def plan_findings(totals: pd.DataFrame, mix: pd.DataFrame, coverage: pd.DataFram
     if infeasible:
         extra.append(f"{infeasible} could not be planned within the limits")
     money = f" {currency}" if currency else ""
+    hours, cost = value.get("total hours"), value.get("total cost")
+    sums = (f": {hours:,.0f} hours and {cost:,.0f}{money} in total." if pd.notna(hours)
+            and pd.notna(cost) else ": hours and cost not shown (too few planned learners).")
     out = [f"Personal learning plans for {planned} of {n} learners"
-           + (f" ({', '.join(extra)})" if extra else "")
-           + f": {value['total hours']:,.0f} hours and {value['total cost']:,.0f}{money} in total."]
+           + (f" ({', '.join(extra)})" if extra else "") + sums]
     if not mix.empty and not coverage.empty:
-        achieved = "/".join(f"{v * 100:.0f}" for v in mix["achieved"].fillna(0))
-        target = "/".join(f"{v * 100:.0f}" for v in mix["target"])
         total = coverage[coverage["capability"] == "total"].iloc[0]
-        out.append(f"Learning mix achieved {achieved} against the {target} target; the plans "
-                   f"cover {total['share_covered']:.0%} of the {int(total['goals'])} gap goals.")
+        parts = []
+        if mix["achieved"].notna().any():
+            achieved = "/".join(f"{v * 100:.0f}" for v in mix["achieved"].fillna(0))
+            target = "/".join(f"{v * 100:.0f}" for v in mix["target"])
+            parts.append(f"Learning mix achieved {achieved} against the {target} target")
+        if pd.notna(total["share_covered"]) and pd.notna(total["goals"]):
+            parts.append(f"the plans cover {total['share_covered']:.0%} of the "
+                         f"{int(total['goals'])} gap goals")
+        if parts:
+            out.append("; ".join(parts) + ".")
     return out
 
 

@@ -242,6 +242,8 @@ def learning_plans_step(p: LearningPlansParams) -> PlansStepResult:
                           max_goals=p.max_goals)
     borich_file = p.processed_of("needs") / "borich.csv"
     borich = pd.read_csv(borich_file) if borich_file.exists() else None
+    if borich is not None and "rank" in borich:  # items hidden by the minimum group size
+        borich = borich[borich["rank"].notna()]
     if borich is not None and ("item" not in borich or borich.empty):
         borich = None
     plans = build_plans(gaps, catalog, model, options=options,
@@ -249,7 +251,8 @@ def learning_plans_step(p: LearningPlansParams) -> PlansStepResult:
                         pins=adjust["pins"] or None, exclusions=adjust["exclusions"] or None,
                         borich=borich)
     names = {c.id: c.name for c in model.capabilities}
-    cohort = _with_unmatched(cohort_view(plans, catalog, names=names), gaps, people, model)
+    cohort = _with_unmatched(cohort_view(plans, catalog, names=names,
+                                         min_group_size=p.min_group_size), gaps, people, model)
 
     out = p.out
     out.mkdir(parents=True, exist_ok=True)

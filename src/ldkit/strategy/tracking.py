@@ -12,7 +12,11 @@ hours, spend                hours of the time-tracking months that ended on or
                             before the date; spend = hours x hourly_rate + cost
 application_rate            share of completers to date who answered "applied"
                             on the follow-up; blank (suppressed) when fewer
-                            than ``min_group_size`` answered
+                            than ``min_group_size`` answered, or when the
+                            snapshot would reveal the answers of fewer than
+                            ``min_group_size`` people by difference with a
+                            later one shown (:func:`ldkit.disclosure.
+                            suppress_cumulative`)
 ==========================  ==================================================
 
 Variances are relative to the plan to date: ``completion_variance`` =
@@ -67,6 +71,7 @@ import numpy as np
 import pandas as pd
 
 from ldkit._params import check_number
+from ldkit.disclosure import check_min_group_size, suppress_cumulative
 from ldkit.strategy.actuals import Actuals
 from ldkit.strategy.portfolio import Program, Strategy, plan_at
 
@@ -225,7 +230,7 @@ def _snapshot_dates(program: Program, as_of: date, last_activity: date | None) -
 
 
 def plan_vs_actual(strategy: Strategy, actuals: Actuals, *, as_of: date,
-                   min_group_size: int = 5) -> pd.DataFrame:
+                   min_group_size: int = 5, show_counts: bool = False) -> pd.DataFrame:
     """Plan against actual per program and month (see the module docstring).
 
     Parameters
@@ -236,7 +241,11 @@ def plan_vs_actual(strategy: Strategy, actuals: Actuals, *, as_of: date,
     as_of : date
         The review date; the last snapshot of each program.
     min_group_size : int
-        Application rates of fewer respondents are suppressed (blank).
+        Application rates of fewer respondents are suppressed (blank), and so
+        is an earlier snapshot that differs from a later one shown by fewer
+        respondents (the rule of :mod:`ldkit.disclosure` for cumulative series).
+    show_counts : bool
+        Show ``application_responses`` of a suppressed snapshot (default False).
 
     Returns
     -------
@@ -245,7 +254,7 @@ def plan_vs_actual(strategy: Strategy, actuals: Actuals, *, as_of: date,
         that start after ``as_of`` have no rows. A program past its due date
         has rows up to its due month, or to its last activity if later.
     """
-    check_number("min_group_size", min_group_size, func="plan_vs_actual", low=1, integer=True)
+    min_n = check_min_group_size(min_group_size, func="plan_vs_actual")
     comp = actuals.completions
     hours = actuals.hours
     rows = []
@@ -272,8 +281,7 @@ def plan_vs_actual(strategy: Strategy, actuals: Actuals, *, as_of: date,
             plan = plan_at(p, d)
             k = int(np.searchsorted(completed, day, side="right"))
             responses = int(answered[:k].sum())
-            app = (float(said_yes[:k].sum()) / responses
-                   if responses >= min_group_size and responses > 0 else math.nan)
+            app = float(said_yes[:k].sum()) / responses if responses > 0 else math.nan
             closed = h_end <= day
             row = {
                 "program": p.id, "month": str(pd.Period(d, freq="M")), "date": d.isoformat(),
@@ -290,13 +298,18 @@ def plan_vs_actual(strategy: Strategy, actuals: Actuals, *, as_of: date,
                                                 min_plan=MIN_PLANNED_COMPLETIONS - 1e-9)
             row["hours_variance"] = _ratio(row["hours"], plan["planned_hours"])
             row["spend_variance"] = _ratio(row["spend"], plan["planned_spend"])
-            row["application_gap"] = (app - plan["planned_application_rate"]
-                                      if not math.isnan(app) else math.nan)
-            row["status"] = rag_status(completion_variance=row["completion_variance"],
-                                       spend_variance=row["spend_variance"],
-                                       application_gap=row["application_gap"])
             rows.append(row)
-    return pd.DataFrame(rows, columns=TRACKING_COLUMNS)
+    frame = pd.DataFrame(rows, columns=TRACKING_COLUMNS)
+    frame = suppress_cumulative(frame, min_group_size=min_n, n="application_responses",
+                                values=["application_rate"], series=["program"], order="date",
+                                show_counts=show_counts)
+    frame["application_gap"] = (frame["application_rate"]
+                                - frame["planned_application_rate"]).astype(float)
+    frame["status"] = [rag_status(completion_variance=r.completion_variance,
+                                  spend_variance=r.spend_variance,
+                                  application_gap=r.application_gap)
+                       for r in frame.itertuples(index=False)]
+    return frame
 
 
 STATUS_COLUMNS = [
