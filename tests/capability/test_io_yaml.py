@@ -96,10 +96,14 @@ def test_bad_yaml_gets_a_clear_error(tmp_path, text, message):
     assert str(path) in str(info.value)
 
 
-def test_not_utf8(tmp_path):
+def test_cp1252_is_read_and_undecodable_bytes_are_located(tmp_path):
+    from ldkit.yamlio import load_yaml
+
     path = tmp_path / "m.yaml"
     path.write_bytes("name: Caf\xe9\n".encode("cp1252"))
-    with pytest.raises(InputError, match="is not UTF-8 text"):
+    assert load_yaml(path) == {"name": "Café"}
+    path.write_bytes(b"name: Caf\x81\n")  # 0x81: no character in cp1252
+    with pytest.raises(InputError, match=r"byte offset 9 \(tried UTF-8, UTF-16, cp1252"):
         read_model(path)
 
 
