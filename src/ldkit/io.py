@@ -104,9 +104,28 @@ def atomic_write_csv(table: Any, path: str | Path, **to_csv: Any) -> Path:
     such as ``=HYPERLINK(...)`` from an input is written as text, never as a
     formula; numbers are written as numbers.
     """
+    safe = neutralize_csv(table)
+    if "lineterminator" not in to_csv and _has_cr(safe):
+        # Python's csv quotes a field holding a line terminator character; with the
+        # default "\n" a bare CR inside a field would be written unquoted and read back
+        # as a line end (a phantom row)
+        to_csv["lineterminator"] = "\r\n"
     with atomic_path(path) as tmp:
-        neutralize_csv(table).to_csv(tmp, index=False, **to_csv)
+        safe.to_csv(tmp, index=False, **to_csv)
     return Path(path)
+
+
+def _has_cr(table: Any) -> bool:
+    import pandas as pd
+
+    if not isinstance(table, pd.DataFrame):
+        return False
+    for i in range(table.shape[1]):
+        series = table.iloc[:, i]
+        text = pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)
+        if text and series.map(lambda v: isinstance(v, str) and "\r" in v).any():
+            return True
+    return any(isinstance(c, str) and "\r" in c for c in table.columns)
 
 
 # -- CSV injection --------------------------------------------------------------------------
@@ -189,9 +208,9 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return None
     odd, even = sample[1::2].count(0), sample[0::2].count(0)
     half = len(sample) // 2
-    if odd >= 0.3 * half and even <= 0.05 * half:
+    if odd >= 0.3 * half and even <= 0.05 * half + 1:
         return "utf-16-le"
-    if even >= 0.3 * half and odd <= 0.05 * half:
+    if even >= 0.3 * half and odd <= 0.05 * half + 1:
         return "utf-16-be"
     return None
 

@@ -211,7 +211,9 @@ def _columns(header: list[str], records: list[list[str]], where: Location,
             continue
         key = name.casefold()
         if key in seen:
-            raise InputError(f"the column name '{name}' appears twice (columns "
+            first = header[seen[key]]
+            named = f"'{name}'" if first == name else f"'{first}' / '{name}'"
+            raise InputError(f"the column name {named} appears twice (columns "
                              f"{name_of(seen[key])} and {name_of(i)})", location=where,
                              hint="rename one of them; ldkit never guesses which is meant")
         seen[key] = i
@@ -258,7 +260,7 @@ def _open_workbook(p: Path) -> Any:
 
 
 def _read_workbook(p: Path, sheet: str | None) -> pd.DataFrame:
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter, range_boundaries
     from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
     class _Parser(WorkSheetParser):
@@ -334,9 +336,7 @@ def _read_workbook(p: Path, sheet: str | None) -> pd.DataFrame:
                          hint="put the header in row 1 and the data below it")
     last = rows[-1] if rows else header_row
     for ref in merged:
-        from openpyxl.utils import range_boundaries
-
-        c1, r1, c2, r2 = range_boundaries(str(ref))
+        c1, r1, _, r2 = range_boundaries(str(ref))
         if r2 >= header_row and r1 <= last and c1 <= width:
             raise InputError(f"cells {ref} are merged inside the table",
                              location=loc.with_(row=r1),
