@@ -156,6 +156,8 @@ def _read_text_table(p: Path, suffix: str, delimiter: str | None) -> pd.DataFram
                          hint="export the table again, with its header row")
     first = next((line for line in text.splitlines() if line.strip()), "")
     sep = delimiter or _sniff(first, suffix)
+    # one field may be as long as the file (the csv module's default limit is 128 KiB)
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
     header: list[str] | None = None
     header_row = 1

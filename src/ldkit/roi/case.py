@@ -191,7 +191,9 @@ class _Reader:
               hint: str | None = None) -> Any:
         kind = "a whole number" if integer else "a (finite) number"
         if not (is_whole(value) if integer else is_number(value)):
-            self.add(f"'{key}' must be {kind}, got {value!r}", where, hint)
+            self.add(f"'{key}' must be {kind}, got {value!r}", where,
+                     hint or f"write {kind} without quotes, e.g. {'240' if integer else '0.5'}"
+                     " (YAML reads yes/no as true/false, .nan as not a number)")
             return None
         if (low is not None and value < low) or (high is not None and value > high):
             span = (f"in [{low:g}, {high:g}]" if low is not None and high is not None
