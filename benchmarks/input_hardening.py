@@ -44,7 +44,7 @@ def run(code: str, path: Path) -> tuple[float, float, str]:
     proc = subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, env=os.environ.copy())
     out = proc.stdout.read().decode(errors="replace").strip().splitlines()
-    _, status, usage = os.wait4(proc.pid, 0)
+    _, _status, usage = os.wait4(proc.pid, 0)
     return time.perf_counter() - start, usage.ru_maxrss / 1024, (out[-1] if out else "")
 
 
