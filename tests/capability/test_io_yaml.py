@@ -110,3 +110,38 @@ def test_cp1252_is_read_and_undecodable_bytes_are_located(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(InputFileNotFoundError):
         read_model(tmp_path / "absent.yaml")
+
+
+TINY = """\
+    id: tiny
+    name: Tiny
+    domains: [{id: d, name: D}]
+    capabilities:
+      - {id: c, name: C, domain: d, indicators: [one, two, three, four]}
+    roles:
+      - {id: r, name: R, requires: {c: {level: 3, weight: 2}}}
+    """
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("level: 3", "level: yes", "required level of 'c' must be a whole number, got True"),
+    ("level: 3", "level: 3.0", "required level of 'c' must be a whole number, got 3.0"),
+    ("level: 3", 'level: "3"', "required level of 'c' must be a whole number, got '3'"),
+    ("weight: 2", 'weight: "2"', "weight of 'c' must be a number, got '2'"),
+    ("weight: 2", "weight: .nan", "weight of 'c' must be a number, got nan"),
+])
+def test_scalars_are_strict(tmp_path, old, new, message):
+    with pytest.raises(ValidationError) as err:
+        read_model(write(tmp_path, TINY.replace(old, new)))
+    found = [p for p in err.value.problems if message in p.message]
+    assert found and found[0].location.line == 7, err.value.report()
+
+
+def test_duplicate_keys_and_alias_bombs_are_refused(tmp_path):
+    with pytest.raises(InputError, match="'name' is written twice, on line 2 and on line 3"):
+        read_model(write(tmp_path, "id: tiny\nname: A\nname: B\n"))
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi",
+                                                                  strict=True))
+    with pytest.raises(InputError, match="aliases expand to"):
+        read_model(write(tmp_path, bomb + "capabilities: *i\n"))

@@ -49,7 +49,11 @@ from ldkit.capability.model import (
     _as_int,
 )
 from ldkit.errors import InputError, Location, Problem, ValidationError
-from ldkit.yamlio import load_yaml  # re-exported: the one YAML loader
+from ldkit.yamlio import (
+    is_number,
+    is_whole,
+    load_yaml,  # re-exported: the one YAML loader
+)
 
 __all__ = ["model_from_dict", "model_to_dict", "read_yaml", "write_yaml"]
 
@@ -91,20 +95,20 @@ class _Reader:
         return True
 
     def integer(self, raw: Any, what: str, where: Location) -> int | None:
-        value = _as_int(raw)
+        """A whole number as written: true, 4.0 and "4" are errors (strict scalars)."""
+        value = _as_int(raw) if is_whole(raw) else None
         if value is None:
-            self.problems.append(Problem(f"{what} must be a whole number, got {raw!r}", where))
+            self.problems.append(Problem(f"{what} must be a whole number, got {raw!r}", where,
+                                         "write e.g. 3, without quotes"))
         return value
 
     def number(self, raw: Any, what: str, where: Location) -> float | None:
-        if isinstance(raw, bool):
-            raw = None
-        try:
-            value = float(raw)
-        except (TypeError, ValueError):
-            self.problems.append(Problem(f"{what} must be a number, got {raw!r}", where))
+        """A finite number as written: true, "2" and .nan are errors (strict scalars)."""
+        if not is_number(raw):
+            self.problems.append(Problem(f"{what} must be a number, got {raw!r}", where,
+                                         "write e.g. 2, without quotes"))
             return None
-        return value
+        return float(raw)
 
     def scale(self, node: Any, path: str) -> Scale | None:
         if not self.mapping(node, path):
