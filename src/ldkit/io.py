@@ -131,7 +131,7 @@ def _has_cr(table: Any) -> bool:
 # -- CSV injection --------------------------------------------------------------------------
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
+_PLAIN_NUMBER = re.compile(r"[+-]?((\d{1,3}(,\d{3})+|\d+)(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
 
 
 def neutralize_text(value: Any) -> Any:
@@ -144,8 +144,8 @@ def neutralize_text(value: Any) -> Any:
 
     >>> neutralize_text("=HYPERLINK(1)"), neutralize_text("-3.5"), neutralize_text(-2)
     ("'=HYPERLINK(1)", '-3.5', -2)
-    >>> neutralize_text("@SUM(A1)"), neutralize_text("+1-2"), neutralize_text("Sales")
-    ("'@SUM(A1)", "'+1-2", 'Sales')
+    >>> neutralize_text("@SUM(A1)"), neutralize_text("+1-2"), neutralize_text("-1,234.5")
+    ("'@SUM(A1)", "'+1-2", '-1,234.5')
 
     References
     ----------
