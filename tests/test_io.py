@@ -111,3 +111,14 @@ def test_neutralize_csv_headers_too():
     from ldkit.io import neutralize_csv
 
     assert neutralize_csv(pd.DataFrame({"=cap": [1]})).columns.tolist() == ["'=cap"]
+
+
+def test_atomic_write_csv_with_string_dtype_and_empty_columns(tmp_path):
+    import pandas as pd
+
+    from ldkit.io import atomic_write_csv
+
+    table = pd.DataFrame({"a": pd.Series([], dtype="str"), "b": pd.Series([], dtype=object)})
+    assert atomic_write_csv(table, tmp_path / "e.csv").read_text() == "a,b\n"
+    table = pd.DataFrame({"a": pd.Series(["x", None, "=y"], dtype="str")})
+    assert atomic_write_csv(table, tmp_path / "s.csv").read_text() == "a\nx\n\"\"\n'=y\n"

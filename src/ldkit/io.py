@@ -123,7 +123,8 @@ def _has_cr(table: Any) -> bool:
     for i in range(table.shape[1]):
         series = table.iloc[:, i]
         text = pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)
-        if text and series.map(lambda v: isinstance(v, str) and "\r" in v).any():
+        if text and any(isinstance(v, str) and "\r" in v
+                        for v in series.to_numpy(dtype=object)):
             return True
     return any(isinstance(c, str) and "\r" in c for c in table.columns)
 
