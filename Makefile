@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/needs_scale.py
 	$(BIN)/python benchmarks/plans_scale.py
 	$(BIN)/python benchmarks/batch_throughput.py
+	$(BIN)/python benchmarks/input_hardening.py
 
 clean:
 	rm -rf demo-output .pytest_cache .ruff_cache .hypothesis

@@ -127,3 +127,28 @@ def test_workbook_without_codebook_sheets(tmp_path):
     openpyxl.Workbook().save(path)
     with pytest.raises(InputError, match="has no sheet 'Codebook respondent'"):
         read_codebook(path)
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("min_duration_seconds: 90", "min_duration_seconds: fast",
+     "'min_duration_seconds' must be a number of seconds >= 0, got 'fast'"),
+    ("min_duration_seconds: 90", "min_duration_seconds: -5", "got -5"),
+    ('"Novice": 1', '"Novice": "1"', "value of 'Novice' must be a number or null, got '1'"),
+    ('"Novice": 1', '"Novice": true', "value of 'Novice' must be a number or null, got True"),
+    ("reverse: false", "reverse: 0", "'reverse' must be true or false, got 0"),
+])
+def test_yaml_scalars_are_strict(tmp_path, old, new, message):
+    path = tmp_path / "cb.yaml"
+    path.write_text(YAML.replace(old, new), encoding="utf-8")
+    with pytest.raises(ValidationError) as err:
+        read_codebook(path)
+    assert any(message in p.message for p in err.value.problems), err.value.report()
+    assert all(p.location.line for p in err.value.problems)
+
+
+def test_yaml_duplicate_key_is_refused(tmp_path):
+    path = tmp_path / "cb.yaml"
+    path.write_text(YAML.replace("    rater: self\n", "    rater: self\n    rater: manager\n"),
+                    encoding="utf-8")
+    with pytest.raises(InputError, match="'rater' is written twice, on line 13 and on line 14"):
+        read_codebook(path)

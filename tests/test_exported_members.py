@@ -29,7 +29,11 @@ MODULES = [
     "ldkit.roi.finance", "ldkit.roi.sensitivity", "ldkit.roi.appraisal", "ldkit.roi.model",
     "ldkit.roi.case", "ldkit.roi.plots", "ldkit.roi.step", "ldkit.roi.report", "ldkit.roi.demo",
     "ldkit.evaluation", "ldkit.batch", "ldkit.batch.report", "ldkit.batch.schedule",
-    "ldkit.kernels", "ldkit.disclosure",
+    "ldkit.kernels", "ldkit.disclosure", "ldkit.yamlio", "ldkit.tables",
+    "ldkit.engagement", "ldkit.engagement.config", "ldkit.engagement.phases",
+    "ldkit.engagement.params", "ldkit.engagement.outputs", "ldkit.engagement.run",
+    "ldkit.engagement.summary", "ldkit.engagement.audit", "ldkit.engagement.check",
+    "ldkit.needs.step", "ldkit.needs.report", "ldkit.capability.step",
 ]
 
 

@@ -97,7 +97,7 @@ class Codebook:
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> Codebook:
-        from ldkit.capability.io_yaml import load_yaml
+        from ldkit.yamlio import load_yaml
 
         return _from_dict(load_yaml(path), str(path))
 
@@ -162,7 +162,11 @@ def _strings(value: Any) -> tuple[str, ...]:
     return tuple(str(v).strip() for v in value)
 
 
-def _from_dict(data: Any, file: str | None) -> Codebook:
+def _from_dict(data: Any, file: str | None, *, strict: bool = True) -> Codebook:
+    """``strict``: numbers and flags as written (YAML, dicts); the Excel codebook passes
+    False, since a workbook cell may hold a number typed as text."""
+    from ldkit.yamlio import is_number
+
     problems: list[Problem] = []
     if not isinstance(data, Mapping):
         raise InputError("is not a codebook (expected 'respondent:', 'scales:', 'items:')",
@@ -202,8 +206,10 @@ def _from_dict(data: Any, file: str | None) -> Codebook:
                 parsed[str(label).strip()] = None
                 continue
             try:
+                if isinstance(value, bool) or (strict and not is_number(value)):
+                    raise ValueError
                 number = float(value)
-                if math.isnan(number):
+                if not math.isfinite(number):
                     raise ValueError
             except (TypeError, ValueError):
                 problems.append(Problem(f"scale '{name}': value of '{label}' must be a number "
@@ -233,6 +239,10 @@ def _from_dict(data: Any, file: str | None) -> Codebook:
             problems.append(Problem(f"item is missing '{missing[0]}'", where))
             continue
         reverse = node.get("reverse", False)
+        if strict and not isinstance(reverse, bool):
+            problems.append(Problem(f"'reverse' must be true or false, got {reverse!r}",
+                                    where))
+            continue
         item = Item(
             column=str(node["column"]).strip(), item=str(node["item"]).strip(),
             capability=str(node["capability"]).strip(),
@@ -262,6 +272,13 @@ def _from_dict(data: Any, file: str | None) -> Codebook:
 
     options = data.get("options") or {}
     min_duration = options.get("min_duration_seconds") if isinstance(options, Mapping) else None
+    if min_duration is not None and not (
+            (is_number(min_duration) or (not strict and _is_float_text(min_duration)))
+            and float(min_duration) >= 0):
+        problems.append(Problem(f"'min_duration_seconds' must be a number of seconds >= 0, "
+                                f"got {min_duration!r}",
+                                _loc(file, options, "options.min_duration_seconds"),
+                                "e.g. 'min_duration_seconds: 120'"))
     if problems:
         raise ValidationError(problems, what=f"codebook {file or ''}".strip())
     return Codebook(spec, scales, tuple(items),
@@ -304,4 +321,12 @@ def _from_excel(path: str | Path) -> Codebook:
         items = [{k: v for k, v in r.items() if v is not None} for r in rows("Codebook items")]
     finally:
         wb.close()
-    return _from_dict({"respondent": resp, "scales": scales, "items": items}, str(p))
+    return _from_dict({"respondent": resp, "scales": scales, "items": items}, str(p),
+                      strict=False)
+
+
+def _is_float_text(value: Any) -> bool:
+    try:
+        return math.isfinite(float(value)) and not isinstance(value, bool)
+    except (TypeError, ValueError):
+        return False

@@ -522,13 +522,13 @@ def read_assessments(path: str | Path, *, max_score: float = 100) -> Assessments
     {'count': ['rows read', 'rows kept', 'excluded: missing pre-test'], 'n': [3, 2, 1]}
     """
     from ldkit.io import existing_file, suffix_of
+    from ldkit.tables import read_table
 
     p = existing_file(path)
     kind = suffix_of(p, {".csv": "csv", ".xlsx": "xlsx"}, what="assessments")
     check_number("max_score", max_score, func="read_assessments", low=0)
-    raw = (pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-           if kind == "csv" else pd.read_excel(p, dtype=str, keep_default_na=False))
-    raw.columns = [str(c).strip() for c in raw.columns]
+    del kind  # the extension is checked; read_table reads both kinds
+    raw = read_table(p)
     missing = [c for c in ("learner_id", "pre_score", "post_score") if c not in raw]
     if missing:
         raise InputError(f"has no column '{missing[0]}'", location=Location(file=str(p), row=1),
@@ -536,8 +536,8 @@ def read_assessments(path: str | Path, *, max_score: float = 100) -> Assessments
                               "(and optionally role, reaction, applied)")
     problems: list[Problem] = []
     records, excluded, seen = [], [], set()
-    for i, row in enumerate(raw.to_dict("records")):
-        line = i + 2
+    for line, row in zip(raw.index, raw.to_dict("records"), strict=True):
+        line = int(line)
 
         def where(column: str, line: int = line) -> Location:
             return Location(file=str(p), row=line, column=column)

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["HEADER_FILL", "Column", "clean_cell", "norm_header", "read_sheet", "readme_sheet",
-           "table_sheet"]
+__all__ = ["HEADER_FILL", "Column", "clean_cell", "keep_text", "norm_header", "read_sheet",
+           "readme_sheet", "safe_cell", "table_sheet"]
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,35 @@ def read_sheet(ws: Any, spec: Sequence[Column]
 HEADER_FILL = "1F4E5F"
 
 
+def safe_cell(cell: Any, value: Any) -> Any:
+    """Put ``value`` in an openpyxl cell; text is always a string cell, never a formula.
+
+    openpyxl makes any text starting with "=" a formula (``data_type`` "f"):
+    a client name or capability name such as ``=HYPERLINK(...)`` would run
+    when the workbook is opened. Every writer of text from inputs uses this
+    (or :func:`keep_text` after appending rows). Returns the cell.
+
+    >>> from openpyxl import Workbook
+    >>> cell = safe_cell(Workbook().active["A1"], "=1+1")
+    >>> cell.value, cell.data_type
+    ('=1+1', 's')
+    """
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def keep_text(ws: Any, *, min_row: int = 1) -> Any:
+    """Make every text cell of a worksheet from ``min_row`` on a string cell (see
+    :func:`safe_cell`); for sheets filled with ``ws.append``. Returns the sheet."""
+    for cells in ws.iter_rows(min_row=min_row):
+        for cell in cells:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+    return ws
+
+
 def readme_sheet(wb: Any, lines: Iterable[tuple[str, str]], *, title: str = "README") -> Any:
     """Make the workbook's active sheet the README; ``lines`` are (text, kind) pairs,
     kind "title" (large bold), "h" (bold) or "" (plain)."""
@@ -93,7 +122,7 @@ def readme_sheet(wb: Any, lines: Iterable[tuple[str, str]], *, title: str = "REA
     ws = wb.active
     ws.title = title
     for i, (text, kind) in enumerate(lines, start=1):
-        cell = ws.cell(row=i, column=1, value=text)
+        cell = safe_cell(ws.cell(row=i, column=1), text)
         if kind == "title":
             cell.font = Font(bold=True, size=14)
         elif kind:
@@ -114,10 +143,7 @@ def table_sheet(wb: Any, title: str, headers: Sequence[str], rows: Iterable[Sequ
     for row in rows:
         ws.append(list(row))
         n_rows += 1
-    for cells in ws.iter_rows(min_row=2):
-        for cell in cells:  # text that starts with '=' is text, not a formula
-            if cell.data_type == "f":
-                cell.data_type = "s"
+    keep_text(ws)  # text that starts with '=' is text, not a formula (headers too)
     bold, fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor=HEADER_FILL)
     wraps = list(wrap) if wrap is not None else [False] * len(headers)
     for i, (width, wrapped) in enumerate(zip(widths, wraps, strict=True), start=1):

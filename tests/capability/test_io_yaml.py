@@ -96,13 +96,52 @@ def test_bad_yaml_gets_a_clear_error(tmp_path, text, message):
     assert str(path) in str(info.value)
 
 
-def test_not_utf8(tmp_path):
+def test_cp1252_is_read_and_undecodable_bytes_are_located(tmp_path):
+    from ldkit.yamlio import load_yaml
+
     path = tmp_path / "m.yaml"
     path.write_bytes("name: Caf\xe9\n".encode("cp1252"))
-    with pytest.raises(InputError, match="is not UTF-8 text"):
+    assert load_yaml(path) == {"name": "Café"}
+    path.write_bytes(b"name: Caf\x81\n")  # 0x81: no character in cp1252
+    with pytest.raises(InputError, match=r"byte offset 9 \(tried UTF-8, UTF-16, cp1252"):
         read_model(path)
 
 
 def test_missing_file(tmp_path):
     with pytest.raises(InputFileNotFoundError):
         read_model(tmp_path / "absent.yaml")
+
+
+TINY = """\
+    id: tiny
+    name: Tiny
+    domains: [{id: d, name: D}]
+    capabilities:
+      - {id: c, name: C, domain: d, indicators: [one, two, three, four]}
+    roles:
+      - {id: r, name: R, requires: {c: {level: 3, weight: 2}}}
+    """
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("level: 3", "level: yes", "required level of 'c' must be a whole number, got True"),
+    ("level: 3", "level: 3.0", "required level of 'c' must be a whole number, got 3.0"),
+    ("level: 3", 'level: "3"', "required level of 'c' must be a whole number, got '3'"),
+    ("weight: 2", 'weight: "2"', "weight of 'c' must be a number, got '2'"),
+    ("weight: 2", "weight: .nan", "weight of 'c' must be a number, got nan"),
+])
+def test_scalars_are_strict(tmp_path, old, new, message):
+    with pytest.raises(ValidationError) as err:
+        read_model(write(tmp_path, TINY.replace(old, new)))
+    found = [p for p in err.value.problems if message in p.message]
+    assert found and found[0].location.line == 7, err.value.report()
+
+
+def test_duplicate_keys_and_alias_bombs_are_refused(tmp_path):
+    with pytest.raises(InputError, match="'name' is written twice, on line 2 and on line 3"):
+        read_model(write(tmp_path, "id: tiny\nname: A\nname: B\n"))
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi",
+                                                                  strict=True))
+    with pytest.raises(InputError, match="aliases expand to"):
+        read_model(write(tmp_path, bomb + "capabilities: *i\n"))

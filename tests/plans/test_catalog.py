@@ -581,3 +581,38 @@ def test_starter_programs_follow_the_plp_framework():
     assert cat.activity(kae.capstone).format == "capstone"
     assert len(kae.core) == 2 and len(kae.electives) == 4
     assert len({cat.activity(x).format for x in kae.electives}) >= 3
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"hours": "2"}, "hours must be a number, got '2'"),
+    ({"hours": True}, "hours must be a number, got True"),
+    ({"capacity": 2.0}, "capacity must be a whole number, got 2.0"),
+    ({"capacity": "12"}, "capacity must be a whole number, got '12'"),
+    ({"core": 1}, "core must be yes or no, got 1"),
+    ({"core": "maybe"}, "core must be yes or no, got 'maybe'"),
+])
+def test_yaml_scalars_are_strict(tmp_path, data, changes, message):
+    """In YAML a number is written as a number: text, booleans and 2.0 for a whole number are
+    errors with the line (a workbook cell may still hold a number typed as text)."""
+    path = write_yaml(tmp_path, mutate(data, "activities", 0, changes))
+    with pytest.raises(ValidationError) as info:
+        read_catalog(path)
+    problem = only(info.value.problems, message)
+    key = next(iter(changes))
+    assert path.read_text(encoding="utf-8").splitlines()[problem.location.line - 1].lstrip(
+        " -").startswith(f"{key}:")
+
+
+def test_yaml_with_duplicate_key_or_alias_bomb_is_refused(tmp_path):
+    from ldkit.errors import InputError
+
+    path = tmp_path / "c.yaml"
+    path.write_text("activities:\n  - id: a\n    id: b\n", encoding="utf-8")
+    with pytest.raises(InputError, match="'id' is written twice, on line 2 and on line 3"):
+        read_catalog(path)
+    levels = ['a: &a [x, x, x, x, x, x, x, x, x]'] + [
+        f"{c}: &{c} [{', '.join(['*' + p] * 9)}]" for p, c in zip("abcdefgh", "bcdefghi",
+                                                                strict=True)]
+    path.write_text("\n".join(levels) + "\nactivities: *i\n", encoding="utf-8")
+    with pytest.raises(InputError, match="aliases expand to"):
+        read_catalog(path)

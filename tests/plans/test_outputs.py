@@ -117,6 +117,23 @@ def test_lms_assignments_one_row_per_item(tmp_path):
     assert not (tmp_path / "x.csv").exists()
 
 
+def test_lms_file_holds_no_formula(tmp_path):
+    """Titles and ids from inputs are neutralized (OWASP CSV injection) in the LMS file."""
+    import csv
+
+    items = ITEMS.assign(title=['=HYPERLINK("http://x","Project")', "+Workshop", "@Mentor",
+                                "-Project", "Workshop"])
+    plans = PlanSet(GOALS, items, MILESTONES, STATUS, PlanOptions())
+    path = write_lms_csv(plans, tmp_path / "lms.csv", learner_ids={"a": "=E001", "b": "E002"})
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["activity_title"] for r in rows] == [
+        "'=HYPERLINK(\"http://x\",\"Project\")", "'+Workshop", "'@Mentor", "'-Project",
+        "Workshop"]
+    assert {r["learner"] for r in rows} == {"'=E001", "E002"}
+    assert rows[0]["start_date"] == "2026-01-05"
+
+
 # -- documents of real plans --------------------------------------------------------------
 
 

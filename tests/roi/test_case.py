@@ -151,3 +151,36 @@ def test_not_a_case_and_bad_files(tmp_path):
     (tmp_path / "case.txt").write_text("x")
     with pytest.raises(UnsupportedFormatError):
         read_case(tmp_path / "case.txt")
+
+
+def test_zero_participants_is_an_error(tmp_path):
+    """An ROI with 0 participants used to report ROI 200% with no participants' time."""
+    found = problems(tmp_path, GOOD.replace("participants: 20", "participants: 0"))
+    assert [p.message for p in found] == [
+        "'participants' is 0: costs and benefits per participant cannot be computed"]
+    assert found[0].location.line == 2
+    time_line = GOOD.replace("costs:\n", "costs:\n  - {category: participant_time, item: Time, "
+                             "participants: 0, hours: 8, hourly_rate: 50}\n")
+    found = problems(tmp_path, time_line)
+    assert [p.message for p in found] == [
+        "participants' time of 'Time' is computed for 0 participants"]
+    assert found[0].location.line == 4
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("yes", "'participants' must be a whole number, got True"),
+    ("20.0", "'participants' must be a whole number, got 20.0"),
+    ('"20"', "'participants' must be a whole number, got '20'"),
+    (".inf", "'participants' must be a whole number, got inf"),
+])
+def test_participants_is_strict(tmp_path, value, message):
+    found = problems(tmp_path, GOOD.replace("participants: 20", f"participants: {value}"))
+    assert [p.message for p in found] == [message]
+
+
+def test_amounts_must_be_finite_and_ranges_low_first(tmp_path):
+    found = problems(tmp_path, GOOD.replace("amount: 20000", "amount: .inf"))
+    assert found[0].message == "'amount' must be a (finite) number, got inf"
+    found = problems(tmp_path, GOOD.replace("amount: 20000",
+                                            "amount: 20000, range: [25000, 15000]"))
+    assert found[0].message == "'range': the low end 25000 is above the high end 15000"

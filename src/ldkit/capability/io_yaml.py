@@ -49,54 +49,13 @@ from ldkit.capability.model import (
     _as_int,
 )
 from ldkit.errors import InputError, Location, Problem, ValidationError
+from ldkit.yamlio import (
+    is_number,
+    is_whole,
+    load_yaml,  # re-exported: the one YAML loader
+)
 
 __all__ = ["model_from_dict", "model_to_dict", "read_yaml", "write_yaml"]
-
-
-class _LineDict(dict):
-    """A dict that remembers the 1-based line it started on, and each key's line."""
-
-    line: int | None = None
-    key_lines: dict[Any, int]
-
-
-class _LineLoader(yaml.SafeLoader):
-    pass
-
-
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> _LineDict:
-    mapping = _LineDict(loader.construct_mapping(node, deep=True))
-    mapping.line = node.start_mark.line + 1
-    mapping.key_lines = {}
-    for key_node, _ in node.value:
-        if isinstance(key_node, yaml.ScalarNode):
-            key = loader.construct_object(key_node)
-            mapping.key_lines[key] = key_node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def load_yaml(path: str | Path) -> Any:
-    """Parse a YAML file, keeping line numbers; errors name the file and line."""
-    from ldkit.io import existing_file
-
-    p = existing_file(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError("is not UTF-8 text", location=Location(file=str(p)),
-                         hint="save the file as UTF-8") from exc
-    try:
-        return yaml.load(text, Loader=_LineLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise InputError(
-            f"is not valid YAML: {exc.problem}",
-            location=Location(file=str(p), line=mark.line + 1 if mark else None),
-            hint="check indentation and quote text that contains ': '",
-        ) from exc
 
 
 class _Reader:
@@ -136,20 +95,20 @@ class _Reader:
         return True
 
     def integer(self, raw: Any, what: str, where: Location) -> int | None:
-        value = _as_int(raw)
+        """A whole number as written: true, 4.0 and "4" are errors (strict scalars)."""
+        value = _as_int(raw) if is_whole(raw) else None
         if value is None:
-            self.problems.append(Problem(f"{what} must be a whole number, got {raw!r}", where))
+            self.problems.append(Problem(f"{what} must be a whole number, got {raw!r}", where,
+                                         "write e.g. 3, without quotes"))
         return value
 
     def number(self, raw: Any, what: str, where: Location) -> float | None:
-        if isinstance(raw, bool):
-            raw = None
-        try:
-            value = float(raw)
-        except (TypeError, ValueError):
-            self.problems.append(Problem(f"{what} must be a number, got {raw!r}", where))
+        """A finite number as written: true, "2" and .nan are errors (strict scalars)."""
+        if not is_number(raw):
+            self.problems.append(Problem(f"{what} must be a number, got {raw!r}", where,
+                                         "write e.g. 2, without quotes"))
             return None
-        return value
+        return float(raw)
 
     def scale(self, node: Any, path: str) -> Scale | None:
         if not self.mapping(node, path):

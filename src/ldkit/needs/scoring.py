@@ -171,23 +171,22 @@ def write_needs_tables(result: NeedsResult, folder: str | Path) -> list[Path]:
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    from ldkit.io import atomic_path
+    from ldkit.io import atomic_path, atomic_write_csv
+    from ldkit.xlsx import keep_text
 
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     tables = result.tables()
     for name, table in {**tables, "person_gaps": result.person_gaps}.items():
-        with atomic_path(out / f"{name}.csv") as tmp:
-            table.to_csv(tmp, index=False)
-        written.append(out / f"{name}.csv")
+        written.append(atomic_write_csv(table, out / f"{name}.csv"))  # no formula text
     target = out / "needs-analysis.xlsx"
     with atomic_path(target) as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
             for name, table in tables.items():
                 sheet = name[:31]
                 table.to_excel(xl, sheet_name=sheet, index=False)
-                ws = xl.sheets[sheet]
+                ws = keep_text(xl.sheets[sheet])  # text from inputs never a formula
                 ws.freeze_panes = "A2"
                 for i, col in enumerate(table.columns, start=1):
                     cell = ws.cell(row=1, column=i)

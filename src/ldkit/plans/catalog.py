@@ -93,6 +93,7 @@ from ldkit.errors import (
 )
 from ldkit.io import id_list
 from ldkit.xlsx import Column, norm_header, read_sheet, readme_sheet, table_sheet
+from ldkit.yamlio import is_number, is_whole
 
 if TYPE_CHECKING:  # pragma: no cover
     from ldkit.capability.model import CapabilityModel
@@ -251,7 +252,7 @@ class Catalog:
     @classmethod
     def from_yaml(cls, path: str | Path) -> Catalog:
         """Read a catalog from YAML (layout in the module docstring)."""
-        from ldkit.capability.io_yaml import load_yaml
+        from ldkit.yamlio import load_yaml
 
         return _from_dict(load_yaml(path), file=str(path))
 
@@ -698,7 +699,29 @@ class _Parser:
 
 
 class _DictReader(_Parser):
-    """Reads the YAML dictionary layout."""
+    """Reads the YAML dictionary layout: scalars strict, as written (no "2" for 2, no
+    true for 1, no 2.0 for a whole number)."""
+
+    def integer(self, raw: Any, what: str, where: Location, *, required: bool) -> Any:
+        if raw is not None and not is_whole(raw):
+            self.add(f"{what} must be a whole number, got {raw!r}", where,
+                     "write e.g. 2, without quotes")
+            return raw
+        return super().integer(raw, what, where, required=required)
+
+    def number(self, raw: Any, what: str, where: Location, *, default: float | None) -> Any:
+        if raw is not None and not is_number(raw):
+            self.add(f"{what} must be a number, got {raw!r}", where,
+                     "write e.g. 2.5, without quotes")
+            return raw
+        return super().number(raw, what, where, default=default)
+
+    def boolean(self, raw: Any, what: str, where: Location) -> bool:
+        if raw is not None and not isinstance(raw, bool):
+            self.add(f"{what} must be yes or no, got {raw!r}", where,
+                     "write yes or no (true or false), without quotes")
+            return False
+        return bool(raw)
 
     def loc(self, node: Any, path: str) -> Location:
         return Location(file=self.file, field=path, line=getattr(node, "line", None))
@@ -763,8 +786,8 @@ class _DictReader(_Parser):
             if isinstance(raw, list) and len(raw) == 2:
                 return (self.integer(raw[0], "the first of 'levels'", where, required=True),
                         self.integer(raw[1], "the second of 'levels'", where, required=True))
-            if _as_int(raw) is not None:
-                return _as_int(raw), _as_int(raw)
+            if is_whole(raw):
+                return raw, raw
             self.add(f"'levels' must be [from, to], got {raw!r}", where,
                      "the current levels it suits, e.g. [1, 2]")
             return None, None

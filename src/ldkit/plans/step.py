@@ -96,9 +96,9 @@ class PlansStepResult:
 
 
 def _read_table(path: Path) -> pd.DataFrame:
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return pd.read_excel(path, dtype=str)
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    from ldkit.tables import read_table
+
+    return read_table(path)
 
 
 def read_adjustments(path: str | Path, *, learners: set[str], activities: set[str],
@@ -118,7 +118,7 @@ def read_adjustments(path: str | Path, *, learners: set[str], activities: set[st
                          hint="columns: learner, kind (pin, exclude, career_goal), value")
     out: dict[str, dict[str, Any]] = {"pins": {}, "exclusions": {}, "career_goals": {}}
     problems = []
-    for i, row in enumerate(table.itertuples(index=False), start=2):
+    for i, row in zip(map(int, table.index), table.itertuples(index=False), strict=True):
         learner, kind, value = (str(row.learner).strip(), str(row.kind).strip(),
                                 str(row.value).strip())
 
@@ -170,7 +170,7 @@ def read_learner_names(path: str | Path, secret: bytes) -> dict[str, str]:
                          hint="columns: id (as in the surveys, e.g. the e-mail), name")
     blank = table["name"].fillna("").str.strip() == ""
     if blank.any():
-        row = int(blank.to_numpy().nonzero()[0][0]) + 2
+        row = int(table.index[blank.to_numpy().nonzero()[0][0]])
         raise InputError(f"{path.name}: a person without a name",
                          location=Location(file=str(path), row=row, column="name"),
                          hint="fill in the name, or remove the row")

@@ -94,6 +94,7 @@ from ldkit.roi.costs import (
     participant_time,
 )
 from ldkit.roi.model import MultiYearSpec, OptionSet, RoiCase, StaffingSpec
+from ldkit.yamlio import is_number, is_whole
 
 __all__ = ["EXAMPLE_CASE", "case_from_dict", "read_case"]
 
@@ -188,10 +189,11 @@ class _Reader:
     def check(self, value: Any, key: str, where: Location, *, low: float | None = None,
               high: float | None = None, integer: bool = False, what: str = "",
               hint: str | None = None) -> Any:
-        kind = "a whole number" if integer else "a number"
-        ok = isinstance(value, int) if integer else isinstance(value, int | float)
-        if isinstance(value, bool) or not ok or value != value:
-            self.add(f"'{key}' must be {kind}, got {value!r}", where, hint)
+        kind = "a whole number" if integer else "a (finite) number"
+        if not (is_whole(value) if integer else is_number(value)):
+            self.add(f"'{key}' must be {kind}, got {value!r}", where,
+                     hint or f"write {kind} without quotes, e.g. {'240' if integer else '0.5'}"
+                     " (YAML reads yes/no as true/false, .nan as not a number)")
             return None
         if (low is not None and value < low) or (high is not None and value > high):
             span = (f"in [{low:g}, {high:g}]" if low is not None and high is not None
@@ -259,6 +261,11 @@ class _Reader:
             hours = self.number(node, "hours", path, low=0, required=True, what="hours")
             people = self.number(node, "participants", path, low=0, default=participants,
                                  what="participants")
+            if people == 0 and len(self.problems) == n:
+                self.add(f"participants' time of '{item}' is computed for 0 participants",
+                         self.where(node, path, "participants" if "participants" in node
+                                    else None),
+                         "give the number of participants (here or at the top of the case)")
             rate = self.number(node, "hourly_rate", path, low=0, what="an hourly rate")
             salary = self.number(node, "annual_salary", path, low=0, what="a salary")
             factor = self.number(node, "benefits_factor", path, low=0, high=5, default=0.0,
@@ -531,6 +538,10 @@ class _Reader:
                      self.where(data, "", "currency"))
         participants = self.number(data, "participants", "", low=0, required=True,
                                    integer=True, what="participants") or 0
+        if participants == 0 and "participants" in data and is_whole(data["participants"]):
+            self.add("'participants' is 0: costs and benefits per participant cannot be "
+                     "computed", self.where(data, "", "participants"),
+                     "give the number of people in the evaluated programme")
         short = self.flag(data, "short_program", "", True)
         costs = [self.cost(c, f"costs[{i}]", participants)
                  for i, c in enumerate(self.listing(data, "costs", "", required=True))]
@@ -624,8 +635,8 @@ def read_case(path: str | Path) -> RoiCase:
     >>> case.program, case.costs.participants
     ('Commercial excellence programme', 240)
     """
-    from ldkit.capability.io_yaml import load_yaml
     from ldkit.io import suffix_of
+    from ldkit.yamlio import load_yaml
 
     suffix_of(path, {".yaml": "yaml", ".yml": "yaml"}, what="ROI case")
     data = load_yaml(path)

@@ -458,8 +458,8 @@ def read_strategy(path: str | Path) -> Strategy:
     ValidationError
         Every problem of content at once, with lines and fields.
     """
-    from ldkit.capability.io_yaml import load_yaml
     from ldkit.io import suffix_of
+    from ldkit.yamlio import load_yaml
 
     suffix_of(path, {".yaml": "yaml", ".yml": "yaml"}, what="strategy")
     return strategy_from_dict(load_yaml(path), file=str(path))

@@ -148,7 +148,9 @@ def parse_as_of(value: str, *, latest: date | None) -> date:
 
 
 def _read_roster(path: Path) -> list[str]:
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    from ldkit.tables import read_table
+
+    frame = read_table(path)
     wanted = ("learner_id", "learner", "user_id", "employee_id", "id")
     by_norm = {re.sub(r"[^a-z0-9]", "", c.casefold()): c for c in frame.columns}
     column = next((by_norm[re.sub(r"[^a-z0-9]", "", w)] for w in wanted
