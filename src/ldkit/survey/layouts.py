@@ -220,19 +220,18 @@ def _fits(head: list[list[str]]) -> dict[str, str]:
     names = set(row0)
     squashed = {_squash(c) for c in row0}
     fits = {}
-    fits["qualtrics_legacy"] = "" if row0[:2] == ["V1", "V2"] else (
-        "a first header row starting V1, V2")
+    fits["qualtrics_legacy"] = "" if row0[:2] == ["V1", "V2"] else "V1, V2 header"
     q_id = {"responseid", "startdate"} & squashed
     q_flag = {"finished", "status"} & squashed
     fits["qualtrics"] = "" if q_id and q_flag else (
-        "a ResponseId or StartDate column with Finished or Status")
+        "ResponseId/StartDate with Finished/Status columns")
     fits["surveymonkey"] = "" if "respondentid" in squashed else (
-        "a Respondent ID (or RespondentID) column")
+        "Respondent ID/RespondentID column")
     lower = {c.casefold() for c in names}
     lacking = [c for c in ("ID", "Start time", "Completion time") if c.casefold() not in lower]
-    fits["msforms"] = "" if not lacking else f"{', '.join(lacking)} column(s)"
+    fits["msforms"] = "" if not lacking else f"{', '.join(lacking)} columns"
     fits["googleforms"] = "" if row0 and row0[0].casefold() == "timestamp" else (
-        "Timestamp as the first column")
+        "Timestamp first column")
     return fits
 
 

@@ -580,7 +580,11 @@ def unknown_roles(data: SurveyData, model: Any) -> pd.DataFrame:
 def _times(frame: pd.DataFrame, column: str | None) -> np.ndarray:
     if column is None:
         return np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[ns]")
-    parsed = pd.to_datetime(pd.Series(clean_text(frame[column])).replace("", None),
+    text = pd.Series(clean_text(frame[column])).replace("", None)
+    # Google Forms writes '2026/04/06 9:12:03 AM GMT+2': keep the local wall time, as the
+    # other layouts give it (dateutil would read 'GMT+2' with the POSIX sign, as UTC-2)
+    text = text.str.replace(r"\s*(?:GMT|UTC)[+-]\d{1,2}(?::?\d{2})?$", "", regex=True)
+    parsed = pd.to_datetime(text,
                             errors="coerce",
                             format="mixed", dayfirst=False)
     if getattr(parsed.dt, "tz", None) is not None:

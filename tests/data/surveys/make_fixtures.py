@@ -286,7 +286,8 @@ def main() -> None:
     sm = [SM_META + SM_Q, [""] * len(SM_META) + SM_SUB, *SM_ROWS]
     (HERE / "surveymonkey_expanded.csv").write_bytes(csv_bytes(sm, bom=True))
     xlsx(HERE / "surveymonkey_expanded.xlsx", sm, title="Sheet")
-    legacy = [SM_LEGACY_META + SM_Q[:4] + ["Comments"], [""] * (len(SM_LEGACY_META) + 5), *SM_LEGACY_ROWS]
+    legacy = [SM_LEGACY_META + SM_Q[:4] + ["Comments"], [""] * (len(SM_LEGACY_META) + 5),
+              *SM_LEGACY_ROWS]
     (HERE / "surveymonkey_legacy_cp1252.csv").write_bytes(csv_bytes(legacy, encoding="cp1252"))
 
     (HERE / "qualtrics_choice_text.csv").write_bytes(csv_bytes(
