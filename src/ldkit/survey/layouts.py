@@ -175,13 +175,15 @@ def detect_encoding(path: Path) -> str:
     return "utf-8"
 
 
-def text_encoding(path: Path) -> str:
+def text_encoding(path: Path, *, whole: bool = True) -> str:
     """The encoding to read a CSV with: detected, and cp1252 if UTF-8 fails further on.
 
     The one place the survey layer decides how to decode text (roster included).
+    With ``whole=False`` only the head is checked (large exports: the reader falls
+    back to cp1252 if a later byte is not UTF-8).
     """
     encoding = detect_encoding(path)
-    if encoding == "utf-8":
+    if encoding == "utf-8" and whole:
         try:
             with path.open(encoding="utf-8", newline="") as f:
                 while f.read(1 << 20):
@@ -291,9 +293,13 @@ def read_export(path: str | Path, *, source: str = "auto") -> RawExport:
     if suffix == ".xlsx":
         all_rows, sheet = _read_rows_xlsx(p)
         head = all_rows[:3]
-    else:
-        encoding = text_encoding(p)
-        head = _csv_head(p, encoding)
+    else:  # the head decides; a UTF-8 error further on falls back to cp1252 below
+        encoding = text_encoding(p, whole=False)
+        try:
+            head = _csv_head(p, encoding)
+        except UnicodeDecodeError:
+            encoding = "cp1252"
+            head = _csv_head(p, encoding)
     if not head or not any(c.strip() for c in head[0]):
         raise InputError("is empty (no header row)", location=Location(file=str(p), row=1))
     layout = _detect(head) if source == "auto" else source

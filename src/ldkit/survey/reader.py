@@ -466,8 +466,11 @@ def read_survey(
 
 def _exclude_listed(raw: RawExport, cb: Codebook, cols: dict[str, str], exclude: Any,
                     problems: list[Problem]) -> None:
-    """The codebook's ``exclude:`` entries, matched on id, person, identifiers or roster key."""
-    names = [cb.respondent.id, cb.respondent.person_column, *cb.respondent.identifiers]
+    """The codebook's ``exclude:`` entries, matched on the respondent id, the person
+    column, the roster match column and identifier columns holding e-mails (never on
+    names, which two people may share)."""
+    mails = [c for c in cb.respondent.identifiers if "mail" in c.casefold()]
+    names = [cb.respondent.id, cb.respondent.person_column, *mails]
     if cb.roster is not None:
         names.append(cb.roster.match)
     columns = list(dict.fromkeys(c for c in (cols.get(n) or raw.resolve(n) for n in names)
