@@ -231,7 +231,7 @@ def test_results_audit_and_up_to_date_cli(cli, demo_run, tmp_path):
     import pandas as pd
 
     table = pd.read_csv(tmp_path / "results.csv")
-    assert table.loc[table.name == "rows_kept", "value"].item() == "480"  # JSON text
+    assert table.loc[table.name == "rows_kept", "value"].item() == "484"  # JSON text
     code, out, _ = cli("audit", str(root))
     assert code == 0 and out.startswith("Audit passed")
     assert out.splitlines()[1].startswith("Not audited: deliverables/plans/")
