@@ -173,8 +173,8 @@ def test_survey_check_prints_counts_and_exclusions(cli, monkeypatch):
     code, out, _ = cli("survey", "check", str(DATA / "qualtrics_self.csv"),
                        "--codebook", str(DATA / "codebook_self.yaml"))
     assert code == 0
-    assert out.splitlines()[0].endswith("qualtrics layout, utf-8; 7 rows read, 2 kept, "
-                                        "5 excluded")
+    assert out.splitlines()[0].endswith("qualtrics layout, utf-8; 7 rows read, 3 kept, "
+                                        "4 excluded")  # row 9 loses one answer only
     for reason in ("survey preview", "partial response", "duplicate", "missing role",
                    "unmapped answer"):
         assert reason in out
@@ -231,7 +231,7 @@ def test_results_audit_and_up_to_date_cli(cli, demo_run, tmp_path):
     import pandas as pd
 
     table = pd.read_csv(tmp_path / "results.csv")
-    assert table.loc[table.name == "rows_kept", "value"].item() == "480"  # JSON text
+    assert table.loc[table.name == "rows_kept", "value"].item() == "484"  # JSON text
     code, out, _ = cli("audit", str(root))
     assert code == 0 and out.startswith("Audit passed")
     assert "personal plan files checked: each names only its own learner" in out

@@ -131,7 +131,7 @@ def test_workbook_without_codebook_sheets(tmp_path):
 
 @pytest.mark.parametrize(("old", "new", "message"), [
     ("min_duration_seconds: 90", "min_duration_seconds: fast",
-     "'min_duration_seconds' must be a number of seconds >= 0, got 'fast'"),
+     "option 'min_duration_seconds' must be a number of at least 0, got 'fast'"),
     ("min_duration_seconds: 90", "min_duration_seconds: -5", "got -5"),
     ('"Novice": 1', '"Novice": "1"', "value of 'Novice' must be a number or null, got '1'"),
     ('"Novice": 1', '"Novice": true', "value of 'Novice' must be a number or null, got True"),

@@ -282,6 +282,14 @@ survey_app = typer.Typer(
 app.add_typer(survey_app, name="survey")
 
 
+def _cell(value) -> str:
+    import pandas as pd
+
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return ""  # None, NaN, NaT and pd.NA (a blank respondent id) alike
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
 def _print_table(title: str, table) -> None:
     from rich.table import Table
 
@@ -290,9 +298,8 @@ def _print_table(title: str, table) -> None:
     for col in table.columns:
         view.add_column(str(col))
     for row in table.itertuples(index=False):
-        view.add_row(*("" if v is None or v != v else (f"{v:.3g}" if isinstance(v, float)
-                                                        else str(v)) for v in row))
-    out.print(view)
+        view.add_row(*(_cell(v) for v in row))
+    out.print(view, markup=False)
 
 
 @survey_app.command("check")
@@ -301,23 +308,43 @@ def survey_check(
     codebook: Annotated[Path, typer.Option("--codebook", "-c",
                                            help="Codebook (.yaml or .xlsx).")],
     source: Annotated[str, typer.Option(help="Layout: auto, qualtrics, qualtrics_legacy, "
-                                             "surveymonkey, msforms, tidy.")] = "auto",
+                                             "surveymonkey, msforms, googleforms, tidy.")
+                      ] = "auto",
+    model: Annotated[Path | None, typer.Option(
+        "--model", "-m", help="Capability model: list respondents whose role it lacks, and "
+        "refuse codebook items for capabilities it lacks.")] = None,
 ) -> None:
     """Read an export against its codebook and print the data-quality report.
 
     Counts in, kept and excluded by reason (they reconcile), straight-lining and
-    speeding flags, and the reliability (Cronbach's alpha) of each scale.
+    speeding flags, and the reliability (Cronbach's alpha) of each scale. Every
+    problem of the codebook or export is printed, one line each (exit 2).
     """
     from ldkit.survey import read_survey
     from ldkit.survey.quality import quality_report
+    from ldkit.survey.reader import unknown_roles
 
-    data = read_survey(export, codebook, source=source)
+    capability_model = None
+    if model is not None:
+        from ldkit.capability import read_model
+
+        capability_model = read_model(model)
+    try:
+        data = read_survey(export, codebook, source=source, model=capability_model)
+    except ValidationError as exc:
+        _print_problems(exc, file=str(export))
+        raise typer.Exit(2) from None
     typer.echo(f"{export}: {data.source} layout, {data.encoding or 'xlsx'}; "
-               f"{data.rows_read} rows read, {data.rows_kept} kept, {len(data.excluded)} "
+               f"{data.rows_read} rows read, {data.rows_kept} kept, {data.rows_excluded} "
                "excluded")
     _print_table("Data quality", quality_report(data))
     if len(data.excluded):
-        _print_table("Excluded rows", data.excluded)
+        _print_table("Excluded rows and answers", data.excluded)
+    if capability_model is not None:
+        lost = unknown_roles(data, capability_model)
+        if len(lost):
+            _print_table(f"Respondents whose role is not in the model ({len(lost)}; they get "
+                         "no gap scores)", lost)
 
 
 @survey_app.command("score")
@@ -339,8 +366,10 @@ def survey_score(
         raise ParameterError(f"give one --codebook per export ({len(exports)}) or one for all; "
                              f"got {len(codebook)}")
     books = codebook if len(codebook) == len(exports) else codebook * len(exports)
-    surveys = [read_survey(e, c) for e, c in zip(exports, books, strict=True)]
-    result = score_needs(surveys, read_model(model), min_n=min_n)
+    capability_model = read_model(model)
+    surveys = [read_survey(e, c, model=capability_model)
+               for e, c in zip(exports, books, strict=True)]
+    result = score_needs(surveys, capability_model, min_n=min_n)
     for path in write_needs_tables(result, out):
         typer.echo(str(path))
 

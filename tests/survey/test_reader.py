@@ -53,18 +53,26 @@ def write(tmp_path, text, name="export.csv", encoding="utf-8"):
 def test_qualtrics_rows_are_accounted_for(tmp_path, codebook):
     data = read_survey(write(tmp_path, QUALTRICS), codebook, secret=SECRET)
     assert data.source == "qualtrics"
-    assert data.rows_read == 7 and data.rows_kept == 2
-    assert data.rows_read == data.rows_kept + len(data.excluded)
-    got = dict(zip(data.excluded["source_row"], data.excluded["reason"], strict=True))
-    assert got == {5: "survey preview", 6: "partial response", 7: "duplicate respondent",
-                   8: "missing role", 9: "unmapped answer"}
+    # row 9 answers 'Advnced' (off the scale): that answer is left out, the row is kept
+    assert data.rows_read == 7 and data.rows_kept == 3
+    assert data.rows_read == data.rows_kept + data.rows_excluded
+    got = {(r, c): why for r, c, why in zip(data.excluded["source_row"], data.excluded["column"],
+                                            data.excluded["reason"], strict=True)}
+    assert got == {(5, ""): "survey preview", (6, ""): "partial response",
+                   (7, ""): "duplicate respondent", (8, ""): "missing role",
+                   (9, "QID3_1"): "unmapped answer"}
     assert data.excluded.loc[data.excluded.reason == "duplicate respondent", "detail"].item() == (
         "a later response of the same person is kept (row 4)")
     assert "answer 'Advnced' in column 'QID3_1'" in data.excluded.loc[
         data.excluded.reason == "unmapped answer", "detail"].item()
     counts = dict(data.counts().itertuples(index=False))
     assert counts["rows read"] == 7 and counts["excluded: survey preview"] == 1
+    assert counts["answers excluded: unmapped answer"] == 1
+    assert "excluded: unmapped answer" not in counts
     assert list(data.excluded["reason"].cat.categories) == list(EXCLUSION_REASONS)
+    di = data.respondents.loc[data.respondents["source_row"] == 9, "respondent_id"].item()
+    assert sorted(data.responses.loc[data.responses["respondent_id"] == di, "item"]) == [
+        "ap_imp", "co_self"]  # ap_self dropped, the other two kept
 
 
 def test_values_labels_and_codes(tmp_path, codebook):
@@ -99,7 +107,7 @@ def test_pseudonyms_are_stable_and_keyed():
 
 def test_keep_partial(tmp_path, codebook):
     data = read_survey(write(tmp_path, QUALTRICS), codebook, secret=SECRET, keep_partial=True)
-    assert data.rows_kept == 3
+    assert data.rows_kept == 4
     assert "partial response" not in set(data.excluded["reason"])
 
 
@@ -107,7 +115,7 @@ def test_keep_partial(tmp_path, codebook):
 def test_encodings(tmp_path, codebook, encoding):
     text = QUALTRICS.replace("Bo,", "Zoë,")
     data = read_survey(write(tmp_path, text, encoding=encoding), codebook, secret=SECRET)
-    assert data.rows_kept == 2
+    assert data.rows_kept == 3
     assert data.encoding in {"utf-8", "utf-8-sig", "utf-16", "cp1252"}
 
 
@@ -179,8 +187,8 @@ def test_not_applicable_is_no_answer(tmp_path, codebook):
     text = QUALTRICS.replace("Sales Representative,APAC,2,4,3",
                              "Sales Representative,APAC,Not applicable,4,3")
     data = read_survey(write(tmp_path, text), codebook, secret=SECRET)
-    assert data.rows_kept == 2
-    assert len(data.responses) == 5
+    assert data.rows_kept == 3
+    assert len(data.responses) == 7  # 3 + 2 (no answer for 'Not applicable') + 2 (Di)
 
 
 def test_missing_codebook_column_names_file_and_column(tmp_path, codebook):

@@ -9,28 +9,43 @@ Layouts (see README, 'Survey exports'):
 
 ============================  =========================================================
 ``qualtrics``                 CSV, three header rows: field ids, question texts, ImportId
-                              JSON; Status "Survey Preview" marks tests, Finished False
-                              a partial response
+                              JSON (or, in 2016-era exports, a single-quoted dictionary
+                              ``{'ImportId': 'QID2-1'}``); or two rows (no ImportId row).
+                              Status is the response type, as text (choice-text export)
+                              or as a code (numeric-value export); see RESPONSE_TYPES.
+                              DistributionChannel ``preview`` / ``test`` are tests;
+                              Finished False / 0 marks a partial response
 ``qualtrics_legacy``          CSV, two header rows: V1..Vn (and Q ids), then the names
-                              (ResponseID, ..., question texts); V7 Status (1 = preview),
-                              V10 Finished (0/1)
+                              (ResponseID, ..., question texts); V7 Status (a response
+                              type code), V10 Finished (0/1)
 ``surveymonkey``              CSV or XLSX, two header rows: question text (blank cells
                               continue the previous question), then Response /
-                              Open-Ended Response / sub-question labels; a matrix row is
-                              named "<question> - <sub-question>"
+                              Open-Ended Response / sub-question labels (blank in the
+                              condensed format); a matrix row is named
+                              "<question> - <sub-question>". ``Respondent ID`` or (older
+                              exports) ``RespondentID``, with or without ``Collector ID``
 ``msforms``                   XLSX (or CSV), one header row starting ID, Start time,
-                              Completion time, Email, Name
+                              Completion time, Email, Name; quiz downloads add Total
+                              points, Quiz feedback, Grade posted time and, per question,
+                              ``Points - <question>`` and ``Feedback - <question>``
+                              (dropped on read)
+``googleforms``               CSV, one header row starting Timestamp (then Email Address
+                              when collected); grid questions as ``Question [Row]``;
+                              quizzes add a Score column (dropped on read)
 ``tidy``                      CSV or XLSX with one header row of plain column names
 ============================  =========================================================
 
-Encodings: UTF-8 with or without BOM, UTF-16 (with BOM), cp1252.
+Encodings: UTF-8 with or without BOM, UTF-16 (with BOM), cp1252 (all decided by
+:func:`text_encoding`, the one place to swap for a shared decoder).
 """
 
 from __future__ import annotations
 
+import ast
 import codecs
 import csv
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,10 +55,65 @@ from ldkit.errors import InputError, Location, UnsupportedFormatError
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["LAYOUTS", "RawExport", "detect_encoding", "read_export"]
+__all__ = ["CHANNEL_REASONS", "LAYOUTS", "RESPONSE_TYPES", "RawExport", "detect_encoding",
+           "read_export", "read_rows", "response_type_reason", "text_encoding"]
 
-LAYOUTS = ("qualtrics", "qualtrics_legacy", "surveymonkey", "msforms", "tidy")
+LAYOUTS = ("qualtrics", "qualtrics_legacy", "surveymonkey", "msforms", "googleforms", "tidy")
 SUBLABELS_OF_SINGLE = {"", "Response", "Open-Ended Response"}
+
+#: Qualtrics response types (the Status column): code -> (label, exclusion reason or None).
+#: The code is a sum of flags: 1 survey preview, 2 survey test, 4 imported, 8 spam,
+#: 16 offline, 32 Employee Experience; e.g. 9 "Survey Preview Spam", 12 "Imported Spam",
+#: 17 "Offline Survey Preview". Source: the Status value labels Qualtrics writes into
+#: its SPSS exports (0 IP Address ... 48 EX Offline), and Qualtrics' support page
+#: "Understanding Your Dataset" (Response Type). Imported, offline and EX responses
+#: are real answers collected another way, so they are kept.
+RESPONSE_TYPES: dict[int, tuple[str, str | None]] = {
+    0: ("IP Address", None),
+    1: ("Survey Preview", "survey preview"),
+    2: ("Survey Test", "survey test"),
+    4: ("Imported", None),
+    8: ("Spam", "spam"),
+    9: ("Survey Preview Spam", "survey preview"),
+    12: ("Imported Spam", "spam"),
+    16: ("Offline", None),
+    17: ("Offline Survey Preview", "survey preview"),
+    32: ("EX", None),
+    36: ("EX Imported", None),
+    40: ("EX Spam", "spam"),
+    48: ("EX Offline", None),
+}
+_FLAG_REASONS = ((1, "survey preview"), (2, "survey test"), (8, "spam"))
+_KNOWN_FLAGS = 1 | 2 | 4 | 8 | 16 | 32
+#: Qualtrics DistributionChannel values that mark tests, not responses.
+CHANNEL_REASONS = {"preview": "survey preview", "test": "survey test"}
+_MSFORMS_IGNORED = ("total points", "quiz feedback", "grade posted time",
+                    "grade posted to learners")
+_GOOGLE_IGNORED = ("score",)
+
+
+def response_type_reason(value: str) -> tuple[bool, str | None]:
+    """(known, exclusion reason) of a Qualtrics Status value, as text or as a code.
+
+    >>> response_type_reason("9"), response_type_reason("IP Address")
+    ((True, 'survey preview'), (True, None))
+    >>> response_type_reason("Survey Test"), response_type_reason("banana")
+    ((True, 'survey test'), (False, None))
+    """
+    text = value.strip()
+    if text == "":
+        return True, None
+    by_label = {label.casefold(): reason for label, reason in RESPONSE_TYPES.values()}
+    if text.casefold() in by_label:
+        return True, by_label[text.casefold()]
+    try:
+        number = float(text)
+    except ValueError:
+        return False, None
+    if not number.is_integer() or number < 0 or int(number) & ~_KNOWN_FLAGS:
+        return False, None
+    code = int(number)
+    return True, next((why for flag, why in _FLAG_REASONS if code & flag), None)
 
 
 @dataclass
@@ -59,20 +129,30 @@ class RawExport:
     aliases: dict[str, str] = field(default_factory=dict)  # any accepted name -> canonical
     ambiguous: set[str] = field(default_factory=set)  # names that fit several columns
     status: str | None = None  # column of the response status
-    preview_values: tuple[str, ...] = ()
+    preview_values: tuple[str, ...] = ()  # status values that mark a preview (tidy)
     finished: str | None = None  # column of the completion flag
     submitted: str | None = None  # column of the submission time
     started: str | None = None
     duration: str | None = None  # column of the duration in seconds
+    status_codes: bool = False  # status holds Qualtrics response types (RESPONSE_TYPES)
+    channel: str | None = None  # column of the Qualtrics distribution channel
+    ignored: tuple[str, ...] = ()  # columns dropped on read (quiz points and feedback)
+    tried: dict[str, str] = field(default_factory=dict)  # layout -> what the file lacked
 
     def resolve(self, name: str) -> str | None:
         """The canonical column a codebook name refers to (None if absent)."""
         if name in self.frame.columns:
             return name
-        return self.aliases.get(name) or self.aliases.get(name.strip().casefold())
+        return (self.aliases.get(name) or self.aliases.get(name.strip().casefold())
+                or self.aliases.get(_squash(name)))
 
     def location(self, column: str | None = None, row: int | None = None) -> Location:
         return Location(file=self.file, sheet=self.sheet, row=row, column=column)
+
+
+def _squash(name: str) -> str:
+    """A name without spaces, case-folded: 'Respondent ID' and 'RespondentID' meet."""
+    return re.sub(r"\s+", "", name).casefold()
 
 
 def detect_encoding(path: Path) -> str:
@@ -95,24 +175,71 @@ def detect_encoding(path: Path) -> str:
     return "utf-8"
 
 
+def text_encoding(path: Path, *, whole: bool = True) -> str:
+    """The encoding to read a CSV with: detected, and cp1252 if UTF-8 fails further on.
+
+    The one place the survey layer decides how to decode text (roster included).
+    With ``whole=False`` only the head is checked (large exports: the reader falls
+    back to cp1252 if a later byte is not UTF-8).
+    """
+    encoding = detect_encoding(path)
+    if encoding == "utf-8" and whole:
+        try:
+            with path.open(encoding="utf-8", newline="") as f:
+                while f.read(1 << 20):
+                    pass
+        except UnicodeDecodeError:
+            return "cp1252"
+    return encoding
+
+
 def _csv_head(path: Path, encoding: str, n: int = 3) -> list[list[str]]:
     with path.open(encoding=encoding, newline="") as f:
         reader = csv.reader(f)
         return [row for _, row in zip(range(n), reader, strict=False)]
 
 
-def _detect(head: list[list[str]]) -> str:
+def read_rows(path: str | Path) -> tuple[list[list[str]], str | None, str | None]:
+    """All rows of a small .csv or .xlsx table as text: (rows, encoding, sheet)."""
+    from ldkit.io import existing_file
+
+    p = existing_file(path)
+    suffix = p.suffix.lower()
+    if suffix == ".xlsx":
+        rows, sheet = _read_rows_xlsx(p)
+        return rows, None, sheet
+    if suffix not in (".csv", ".txt"):
+        raise UnsupportedFormatError(f"{p}: expected a .csv or .xlsx file, got "
+                                     f"'{suffix or '(none)'}'", hint="save it as CSV or Excel")
+    encoding = text_encoding(p)
+    with p.open(encoding=encoding, newline="") as f:
+        return [row for row in csv.reader(f)], encoding, None
+
+
+def _fits(head: list[list[str]]) -> dict[str, str]:
+    """For each layout, what the header lacks to be that layout ('' if it fits)."""
     row0 = [c.strip() for c in head[0]] if head else []
     names = set(row0)
-    if row0[:2] == ["V1", "V2"]:
-        return "qualtrics_legacy"
-    if {"ResponseId", "StartDate"} & names and ("Finished" in names or "Status" in names):
-        return "qualtrics"
-    if {"Respondent ID", "Collector ID"} <= names:
-        return "surveymonkey"
-    if {"ID", "Start time", "Completion time"} <= names:
-        return "msforms"
-    return "tidy"
+    squashed = {_squash(c) for c in row0}
+    fits = {}
+    fits["qualtrics_legacy"] = "" if row0[:2] == ["V1", "V2"] else "V1, V2 header"
+    q_id = {"responseid", "startdate"} & squashed
+    q_flag = {"finished", "status"} & squashed
+    fits["qualtrics"] = "" if q_id and q_flag else (
+        "ResponseId/StartDate with Finished/Status columns")
+    fits["surveymonkey"] = "" if "respondentid" in squashed else (
+        "Respondent ID/RespondentID column")
+    lower = {c.casefold() for c in names}
+    lacking = [c for c in ("ID", "Start time", "Completion time") if c.casefold() not in lower]
+    fits["msforms"] = "" if not lacking else f"{', '.join(lacking)} columns"
+    fits["googleforms"] = "" if row0 and row0[0].casefold() == "timestamp" else (
+        "Timestamp first column")
+    return fits
+
+
+def _detect(head: list[list[str]]) -> str:
+    fits = _fits(head)
+    return next((layout for layout in LAYOUTS[:-1] if fits[layout] == ""), "tidy")
 
 
 def _read_rows_xlsx(path: Path) -> tuple[list[list[str]], str]:
@@ -166,8 +293,8 @@ def read_export(path: str | Path, *, source: str = "auto") -> RawExport:
     if suffix == ".xlsx":
         all_rows, sheet = _read_rows_xlsx(p)
         head = all_rows[:3]
-    else:
-        encoding = detect_encoding(p)
+    else:  # the head decides; a UTF-8 error further on falls back to cp1252 below
+        encoding = text_encoding(p, whole=False)
         try:
             head = _csv_head(p, encoding)
         except UnicodeDecodeError:
@@ -177,7 +304,7 @@ def read_export(path: str | Path, *, source: str = "auto") -> RawExport:
         raise InputError("is empty (no header row)", location=Location(file=str(p), row=1))
     layout = _detect(head) if source == "auto" else source
     n_header = {"qualtrics": 3 if _has_import_ids(head) else 2, "qualtrics_legacy": 2,
-                "surveymonkey": 2}.get(layout, 1)
+                "surveymonkey": 2 if _has_sublabel_row(head) else 1}.get(layout, 1)
     width = len(head[0])
     if suffix == ".xlsx":
         body = _frame_from_rows(all_rows[n_header:], width)
@@ -202,11 +329,37 @@ def read_export(path: str | Path, *, source: str = "auto") -> RawExport:
     raw.encoding, raw.sheet = encoding, sheet
     raw.rows = rows.reset_index(drop=True)
     raw.frame = raw.frame.reset_index(drop=True)
+    raw.tried = {k: v for k, v in _fits(head).items() if v}
     return raw
 
 
+def _import_id(cell: str) -> str | None:
+    """The ImportId of a third-header-row cell: JSON, or a 2016 single-quoted dict."""
+    text = cell.strip()
+    if not text.startswith("{") or "importid" not in text.casefold():
+        return None
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return None
+    return str(value.get("ImportId", "")) if isinstance(value, dict) else None
+
+
 def _has_import_ids(head: list[list[str]]) -> bool:
-    return len(head) > 2 and any(c.strip().startswith('{"ImportId"') for c in head[2])
+    return len(head) > 2 and any(_import_id(c) is not None for c in head[2])
+
+
+def _has_sublabel_row(head: list[list[str]]) -> bool:
+    """SurveyMonkey's second header row: its Respondent ID cell is blank (never a response)."""
+    if len(head) < 2:
+        return False
+    squashed = [_squash(c) for c in head[0]]
+    at = squashed.index("respondentid") if "respondentid" in squashed else 0
+    row = head[1]
+    return at >= len(row) or row[at].strip() == ""
 
 
 def _unique_names(names: list[str]) -> list[str]:
@@ -236,6 +389,14 @@ def _alias_map(canonical: list[str], *alternatives: list[str]) -> tuple[dict[str
                 aliases.setdefault(key, canon)
     for canon in canonical:
         aliases.setdefault(canon.casefold(), canon)
+    squashed: dict[str, set[str]] = {}
+    for canon in canonical:
+        squashed.setdefault(_squash(canon), set()).add(canon)
+    for key, canons in squashed.items():
+        if len(canons) == 1:
+            aliases.setdefault(key, next(iter(canons)))
+        else:
+            ambiguous.add(key)
     for key in ambiguous:
         aliases.pop(key, None)
     return aliases, ambiguous
@@ -244,22 +405,25 @@ def _alias_map(canonical: list[str], *alternatives: list[str]) -> tuple[dict[str
 def _qualtrics(head: list[list[str]], file: str, body: pd.DataFrame) -> RawExport:
     ids = _unique_names(head[0])
     texts = head[1] if len(head) > 1 else []
-    import_ids = []
+    import_ids: list[str] = []
     if _has_import_ids(head):
-        for cell in head[2]:
-            try:
-                import_ids.append(str(json.loads(cell).get("ImportId", "")))
-            except (json.JSONDecodeError, AttributeError):
-                import_ids.append("")
+        import_ids = [_import_id(c) or "" for c in head[2]]
     body.columns = ids
-    aliases, ambiguous = _alias_map(ids, import_ids, texts)
+    # 2016-era ImportIds write sub-questions as QID2-1 where field ids say QID2_1
+    underscored = [i.replace("-", "_") for i in import_ids]
+    aliases, ambiguous = _alias_map(ids, import_ids, underscored, texts)
+    by_name = {_squash(i): i for i in ids}
+
+    def pick(*options: str) -> str | None:
+        return next((by_name[_squash(o)] for o in options if _squash(o) in by_name), None)
+
     return RawExport(file, "qualtrics", None, None, body, body.index.to_series(), aliases,
-                     ambiguous, status="Status" if "Status" in ids else None,
-                     preview_values=("Survey Preview",),
-                     finished="Finished" if "Finished" in ids else None,
-                     submitted=next((c for c in ("RecordedDate", "EndDate") if c in ids), None),
-                     started="StartDate" if "StartDate" in ids else None,
-                     duration="Duration (in seconds)" if "Duration (in seconds)" in ids else None)
+                     ambiguous, status=pick("Status"), status_codes=True,
+                     finished=pick("Finished"),
+                     submitted=pick("RecordedDate", "EndDate"),
+                     started=pick("StartDate"),
+                     duration=pick("Duration (in seconds)"),
+                     channel=pick("DistributionChannel"))
 
 
 def _qualtrics_legacy(head: list[list[str]], file: str, body: pd.DataFrame) -> RawExport:
@@ -269,7 +433,7 @@ def _qualtrics_legacy(head: list[list[str]], file: str, body: pd.DataFrame) -> R
     aliases, ambiguous = _alias_map(ids, texts)
     by_text = {t.strip(): i for t, i in zip(texts, ids, strict=False)}
     return RawExport(file, "qualtrics_legacy", None, None, body, body.index.to_series(), aliases,
-                     ambiguous, status=by_text.get("Status", "V7"), preview_values=("1",),
+                     ambiguous, status=by_text.get("Status", "V7"), status_codes=True,
                      finished=by_text.get("Finished", "V10"),
                      submitted=by_text.get("EndDate", "V9"),
                      started=by_text.get("StartDate", "V8"))
@@ -288,15 +452,20 @@ def _surveymonkey(head: list[list[str]], file: str, body: pd.DataFrame) -> RawEx
     body.columns = names
     aliases, ambiguous = _alias_map(names, [f"{q} {s}".strip() for q, s in zip(
         questions, subs, strict=True)])
+    by_name = {_squash(n): n for n in names}
     return RawExport(file, "surveymonkey", None, None, body, body.index.to_series(), aliases,
-                     ambiguous, submitted="End Date" if "End Date" in names else None,
-                     started="Start Date" if "Start Date" in names else None)
+                     ambiguous, submitted=by_name.get("enddate"),
+                     started=by_name.get("startdate"))
 
 
 def _single_header(layout: str):
     def build(head: list[list[str]], file: str, body: pd.DataFrame) -> RawExport:
         names = _unique_names(head[0])
         body.columns = names
+        ignored = tuple(n for n in names if _ignored(layout, n))
+        if ignored:
+            body = body.drop(columns=list(ignored))
+            names = [n for n in names if n not in ignored]
         aliases, ambiguous = _alias_map(names)
         lower = {n.casefold(): n for n in names}
 
@@ -306,14 +475,26 @@ def _single_header(layout: str):
         return RawExport(
             file, layout, None, None, body, body.index.to_series(), aliases, ambiguous,
             status=pick("status") if layout == "tidy" else None,
+            preview_values=("Survey Preview",) if layout == "tidy" else (),
             finished=pick("finished") if layout == "tidy" else None,
-            submitted=pick("completion time", "submitted_at", "submitted", "end_date",
-                           "completed_at", "recordeddate", "enddate"),
+            submitted=pick("completion time", "timestamp", "submitted_at", "submitted",
+                           "end_date", "completed_at", "recordeddate", "enddate"),
             started=pick("start time", "started_at", "start_date", "startdate"),
             duration=pick("duration_seconds", "duration (in seconds)", "duration"),
+            ignored=ignored,
         )
 
     return build
+
+
+def _ignored(layout: str, name: str) -> bool:
+    """Quiz bookkeeping columns that are not answers (Microsoft Forms, Google Forms)."""
+    key = name.strip().casefold()
+    if layout == "msforms":
+        return key in _MSFORMS_IGNORED or key.startswith(("points - ", "feedback - "))
+    if layout == "googleforms":
+        return key in _GOOGLE_IGNORED
+    return False
 
 
 _BUILDERS = {
@@ -321,5 +502,6 @@ _BUILDERS = {
     "qualtrics_legacy": _qualtrics_legacy,
     "surveymonkey": _surveymonkey,
     "msforms": _single_header("msforms"),
+    "googleforms": _single_header("googleforms"),
     "tidy": _single_header("tidy"),
 }

@@ -2,10 +2,19 @@
 
 Every source row is accounted for: rows read = rows kept + rows excluded.
 Exclusion reasons, in the order they are applied (the first that applies is
-recorded): survey preview, partial response (unless ``keep_partial``),
-missing respondent id, missing role, unmapped answer (a label not in its
-scale or a code outside it), duplicate respondent (the latest response is
-kept). Names and e-mails are pseudonymized and dropped on load.
+recorded): excluded by codebook (``exclude:``, with its reason), survey
+preview, survey test, spam (Qualtrics response types and distribution
+channel), partial response (Finished False, or the codebook's partial rule;
+unless ``keep_partial``), missing respondent id, not on roster, missing role,
+duplicate respondent (the latest response is kept).
+
+An answer not on its scale (a label missing from the scale, a code outside
+it) excludes that answer only: the respondent is kept, and ``excluded`` gets
+a row naming the source row and the column (reason ``unmapped answer``). The
+same unmapped answer in many rows means the codebook lacks a label: an error.
+
+Names and e-mails are pseudonymized and dropped on load; a roster is joined
+on its identifier before that.
 """
 
 from __future__ import annotations
@@ -18,24 +27,34 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ldkit.codebook import Codebook, read_codebook
+from ldkit.codebook import Codebook, codebook_model_problems, read_codebook
 from ldkit.errors import InputError, Problem, ValidationError
-from ldkit.survey.layouts import RawExport, read_export
+from ldkit.survey.layouts import CHANNEL_REASONS, RawExport, read_export, response_type_reason
 from ldkit.survey.pseudonym import find_secret, pseudonymize
 
 if TYPE_CHECKING:  # pragma: no cover
     from ldkit.codebook import Item
 
-__all__ = ["EXCLUSION_REASONS", "SurveyData", "read_survey"]
+__all__ = ["DEFAULT_MIN_SHARE_ANSWERED", "EXCLUSION_REASONS", "SurveyData", "read_survey",
+           "unknown_roles"]
 
 EXCLUSION_REASONS = (
+    "excluded by codebook",
     "survey preview",
+    "survey test",
+    "spam",
     "partial response",
     "missing respondent id",
+    "not on roster",
     "missing role",
-    "unmapped answer",
+    "unmapped answer",  # an answer, not a row: the row is kept (column names the answer)
     "duplicate respondent",
 )
+ANSWER_REASONS = ("unmapped answer",)
+#: For layouts without a Finished flag (SurveyMonkey, Microsoft Forms, Google Forms, tidy
+#: without 'finished'), unless the codebook sets its own rule: a response answering fewer
+#: than this share of the rating items is partial.
+DEFAULT_MIN_SHARE_ANSWERED = 0.5
 RESPONSE_COLUMNS = ["respondent_id", "person_id", "item", "capability", "dimension", "rater",
                     "value"]
 FALSE_VALUES = {"false", "0", "no", "n", "f"}
@@ -56,11 +75,17 @@ class SurveyData:
         attributes, submitted_at, duration_seconds, source_row. Never a name
         or an e-mail.
     excluded : DataFrame
-        One row per source row not used: source_row, respondent_id (pseudonym,
-        if known), reason, detail.
+        One row per source row not used, and one per answer not used (an
+        answer not on its scale, its ``column`` named): source_row,
+        respondent_id (pseudonym, if known), reason, detail, column ("" for a
+        whole row).
     source : str
         The detected layout (``qualtrics``, ``qualtrics_legacy``,
-        ``surveymonkey``, ``msforms``, ``tidy``).
+        ``surveymonkey``, ``msforms``, ``googleforms``, ``tidy``).
+    roster : DataFrame or None
+        With a codebook ``roster:``, one row per person on it: person_id
+        (pseudonym of the roster key), the roster attributes (identifying ones
+        pseudonymized), responded (a kept response), respondent_id.
     """
 
     responses: pd.DataFrame
@@ -71,16 +96,29 @@ class SurveyData:
     encoding: str | None
     rows_read: int
     codebook: Codebook = field(repr=False)
+    roster: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def rows_kept(self) -> int:
         return len(self.respondents)
 
+    @property
+    def rows_excluded(self) -> int:
+        """Source rows excluded whole (answer-level exclusions are not rows)."""
+        return int((self.excluded["column"] == "").sum())
+
     def counts(self) -> pd.DataFrame:
-        """Rows read, kept, and excluded by reason (one row each; they reconcile)."""
-        by_reason = self.excluded["reason"].value_counts()
+        """Rows read, kept, and excluded by reason (they reconcile), then answers excluded."""
+        whole = self.excluded[self.excluded["column"] == ""]
+        by_reason = whole["reason"].value_counts()
         rows = [("rows read", self.rows_read), ("rows kept", self.rows_kept)]
-        rows += [(f"excluded: {r}", int(by_reason.get(r, 0))) for r in EXCLUSION_REASONS]
+        rows += [(f"excluded: {r}", int(by_reason.get(r, 0))) for r in EXCLUSION_REASONS
+                 if r not in ANSWER_REASONS]
+        answers = self.excluded[self.excluded["column"] != ""]["reason"].value_counts()
+        rows += [(f"answers excluded: {r}", int(answers.get(r, 0))) for r in ANSWER_REASONS]
+        if self.roster is not None:
+            rows += [("on roster", len(self.roster)),
+                     ("on roster, responded", int(self.roster["responded"].sum()))]
         return pd.DataFrame(rows, columns=["count", "n"])
 
     def wide(self, *, dimension: str = "proficiency", rater: str | None = None) -> pd.DataFrame:
@@ -117,6 +155,8 @@ def _resolve_columns(raw: RawExport, cb: Codebook) -> dict[str, str]:
     wanted += [(col, None, f"attribute '{name}'") for name, col in cb.respondent.attributes.items()]
     wanted += [(col, None, "identifier") for col in cb.respondent.identifiers]
     wanted += [(col, None, "dedupe column") for col in cb.respondent.dedupe_on]
+    if cb.roster is not None:
+        wanted.append((cb.roster.match, None, "roster match"))
     wanted += [(i.column, i.source, f"item '{i.item}'") for i in cb.items]
     found: dict[str, str] = {}
     problems: list[Problem] = []
@@ -138,12 +178,17 @@ def _resolve_columns(raw: RawExport, cb: Codebook) -> dict[str, str]:
                                 raw.location(name, 1), hint))
     if problems:
         if cb.respondent.id not in found and raw.layout == "tidy":
+            names = {"qualtrics": "Qualtrics", "qualtrics_legacy": "Qualtrics legacy",
+                     "surveymonkey": "SurveyMonkey", "msforms": "Microsoft Forms",
+                     "googleforms": "Google Forms"}
+            tried = "; ".join(f"{names[k]} (no {v})" for k, v in raw.tried.items()
+                              if k in names)
             raise InputError(
-                "is of an unknown layout: not Qualtrics (no ResponseId/StartDate), "
-                "SurveyMonkey (no Respondent ID/Collector ID), Microsoft Forms (no ID/Start "
-                f"time/Completion time), nor a tidy export with the codebook's id column "
-                f"'{cb.respondent.id}'",
-                location=raw.location(), hint="check the file and the codebook's respondent id")
+                f"is of an unknown layout: not {tried}; nor a tidy export with the "
+                f"codebook's id column '{cb.respondent.id}'",
+                location=raw.location(), hint="give the layout with --source (qualtrics, "
+                "qualtrics_legacy, surveymonkey, msforms, googleforms, tidy), or check the "
+                "codebook's respondent id")
         raise ValidationError(problems, what=f"codebook against {raw.file}")
     return found
 
@@ -181,6 +226,7 @@ def read_survey(
     secret: str | bytes | None = None,
     keep_partial: bool = False,
     max_unmapped_share: float = 0.05,
+    model: Any = None,
 ) -> SurveyData:
     """Read a survey export as it comes, against its codebook.
 
@@ -190,17 +236,21 @@ def read_survey(
         The export (.csv or .xlsx) as downloaded; it is never modified.
     codebook : Codebook, str or Path
         The codebook, or the path of its YAML or workbook.
-    source : {"auto", "qualtrics", "qualtrics_legacy", "surveymonkey", "msforms", "tidy"}
+    source : {"auto", "qualtrics", "qualtrics_legacy", "surveymonkey", "msforms", \
+"googleforms", "tidy"}
         The layout; detected from the header rows by default.
     secret : str or bytes, optional
         Pseudonymization secret (see :mod:`ldkit.survey.pseudonym` for where it is
         found when not given).
     keep_partial : bool
-        Keep responses marked unfinished (Qualtrics Finished False).
+        Keep partial responses (Qualtrics Finished False, or the codebook's rule).
     max_unmapped_share : float
-        An unmapped answer is an excluded row; but the same unmapped answer in the
+        An unmapped answer is an excluded answer; but the same unmapped answer in the
         same column in more than this share of rows (and at least 3) means the
         codebook lacks a label, and raises an error instead.
+    model : CapabilityModel, optional
+        When given, a codebook item naming a capability the model lacks (or a
+        ``roles:`` target that is not a model role) is an error.
 
     Returns
     -------
@@ -210,16 +260,29 @@ def read_survey(
     ------
     InputError
         An unknown layout, a codebook column missing from the export, an answer
-        label missing from its scale in many rows; each names file, row and column.
+        label missing from its scale in many rows, an unknown response type, an
+        ``exclude:`` entry matching no response, a bad roster; each names file,
+        row and column.
     """
     from ldkit._params import check_number
 
     check_number("max_unmapped_share", max_unmapped_share, func="read_survey", low=0, high=1)
     cb = codebook if isinstance(codebook, Codebook) else read_codebook(codebook)
+    if model is not None:
+        model_problems = codebook_model_problems(cb, model)
+        if model_problems:
+            raise ValidationError(model_problems, what=f"codebook {cb.file or ''} against "
+                                  "the model")
     raw = read_export(path, source=source)
     cols = _resolve_columns(raw, cb)
+    roster = None
+    if cb.roster is not None:
+        from ldkit.survey.roster import read_roster
+
+        roster = read_roster(cb.roster, codebook_file=cb.file)
     frame, n = raw.frame, len(raw.frame)
     secret_bytes = find_secret(secret, near=Path(path).parent)
+    rows_arr = raw.rows.to_numpy()
 
     reason = np.full(n, None, dtype=object)
     detail = np.full(n, "", dtype=object)
@@ -232,24 +295,60 @@ def read_survey(
         else:
             detail[new] = text
 
+    problems: list[Problem] = []
+    # 1. the consultant's exclusions, by respondent id or e-mail
+    if cb.exclude:
+        _exclude_listed(raw, cb, cols, exclude, problems)
+    # 2. tests and spam: Qualtrics response type, distribution channel
     if raw.status:
         status = clean_text(frame[raw.status])
-        exclude(np.isin(status, raw.preview_values), "survey preview",
-                f"{raw.status} = {raw.preview_values[0]}")
-    if raw.finished and not keep_partial:
-        finished = clean_text(frame[raw.finished], fold=True)
-        exclude(np.isin(finished, list(FALSE_VALUES)),
-                "partial response", f"{raw.finished} = False")
+        if raw.status_codes:
+            for value in pd.unique(status):
+                known, why = response_type_reason(value)
+                if not known:
+                    first = int(rows_arr[status == value][0])
+                    problems.append(Problem(
+                        f"response type '{value}' is not one Qualtrics documents",
+                        raw.location(raw.status, first),
+                        "expected IP Address, Survey Preview, Survey Test, Imported, Spam, "
+                        "Offline or their codes (0, 1, 2, 4, 8, 16 and sums)"))
+                elif why is not None:
+                    exclude(status == value, why, f"{raw.status} = {value}")
+        else:
+            exclude(np.isin(status, raw.preview_values), "survey preview",
+                    f"{raw.status} = {raw.preview_values[0] if raw.preview_values else ''}")
+    if raw.channel:
+        channel = clean_text(frame[raw.channel], fold=True)
+        for value, why in CHANNEL_REASONS.items():
+            exclude(channel == value, why, f"{raw.channel} = {value}")
+    # 3. partial responses
+    if not keep_partial:
+        if raw.finished:
+            finished = clean_text(frame[raw.finished], fold=True)
+            exclude(np.isin(finished, list(FALSE_VALUES)),
+                    "partial response", f"{raw.finished} = False")
+        _exclude_partial(raw, cb, cols, exclude)
+    # 4. who the respondent is
     id_col = cols[cb.respondent.id]
     exclude(clean_text(frame[id_col]) == "", "missing respondent id",
             f"column '{id_col}' is blank")
-    if "role" in cb.respondent.attributes:
-        role_col = cols[cb.respondent.attributes["role"]]
-        exclude(clean_text(frame[role_col]) == "", "missing role",
-                f"column '{role_col}' is blank")
+    matched = None
+    if roster is not None:
+        match_col = cols[cb.roster.match]
+        keys = clean_text(frame[match_col], fold=True)
+        position = pd.Index(roster["key"]).get_indexer(keys)
+        matched = position
+        exclude(position < 0, "not on roster",
+                f"'{match_col}' not found in roster column '{cb.roster.key}'")
+    role_values, role_why = _role_source(frame, cb, cols, roster, matched)
+    if role_values is not None:
+        exclude(role_values == "", "missing role", role_why)
+    if problems:
+        raise ValidationError(problems, what=f"survey export {raw.file}")
 
-    # answers -> numbers, item by item
+    # answers -> numbers, item by item; an answer off its scale is dropped, not its row
     values: dict[str, np.ndarray] = {}
+    unmapped: dict[str, np.ndarray] = {}
     unmapped_problems: list[Problem] = []
     lookups = {s: _scale_lookup(cb, s) for s in cb.scales}
     for item in cb.items:
@@ -261,15 +360,13 @@ def read_survey(
             counts = pd.Series(answers).value_counts()
             for answer, count in counts.items():
                 if count >= 3 and count > max_unmapped_share * n:
-                    first = int(raw.rows.to_numpy()[bad][answers == answer][0])
+                    first = int(rows_arr[bad][answers == answer][0])
                     unmapped_problems.append(Problem(
                         f"answer '{answer}' ({count} rows) is not on scale '{item.scale}' of "
                         f"item '{item.item}'", raw.location(col, first),
                         f"add '{answer}' to scale '{item.scale}' in the codebook (null for "
                         "'no answer')"))
-            text = np.array([f"answer '{a}' in column '{col}' is not on scale '{item.scale}'"
-                             for a in frame[col].to_numpy()], dtype=object)
-            exclude(bad, "unmapped answer", text)
+            unmapped[item.item] = bad
         if item.reverse:
             vals = low + high - vals
         values[item.item] = vals
@@ -295,7 +392,6 @@ def read_survey(
         kept = ranked.drop_duplicates(subset=dedupe, keep="last")[[*dedupe, "pos"]]
         pairs = ranked.loc[dup, [*dedupe, "pos"]].merge(
             kept.rename(columns={"pos": "kept_pos"}), on=dedupe, how="left")
-        rows_arr = raw.rows.to_numpy()
         mask = np.zeros(n, dtype=bool)
         mask[pairs["pos"].to_numpy()] = True
         text = np.full(n, "", dtype=object)
@@ -307,6 +403,19 @@ def read_survey(
     keep = reason == None  # noqa: E711
     attributes = {name: clean_text(frame[cols[c]])[keep]
                   for name, c in cb.respondent.attributes.items()}
+    if roster is not None:
+        for name in cb.roster.attributes:
+            column = roster[name].to_numpy(dtype=object)
+            attributes[name] = column[matched[keep]]
+            if name in cb.roster.pseudonymize:
+                hashed = pseudonymize(pd.Series(attributes[name]), secret_bytes)
+                attributes[name] = hashed.fillna("").to_numpy(dtype=object)
+    for name, value in cb.respondent.constants.items():
+        attributes[name] = np.full(int(keep.sum()), value, dtype=object)
+    if cb.roles and "role" in attributes:
+        mapping = {k.strip().casefold(): v for k, v in cb.roles.items()}
+        attributes["role"] = np.array([mapping.get(str(v).strip().casefold(), v)
+                                       for v in attributes["role"]], dtype=object)
     respondents = pd.DataFrame({
         "respondent_id": respondent_id.to_numpy()[keep],
         "person_id": person_id.to_numpy()[keep],
@@ -321,20 +430,164 @@ def read_survey(
     respondents["person_id"] = respondents["person_id"].astype("string")
 
     responses = _melt(cb.items, values, keep, respondent_id.to_numpy(), person_id.to_numpy())
-    excluded = pd.DataFrame({
-        "source_row": raw.rows.to_numpy()[~keep],
-        "respondent_id": pd.array(respondent_id.to_numpy()[~keep], dtype="string"),
-        "reason": pd.Categorical(reason[~keep], categories=EXCLUSION_REASONS),
+    rid = respondent_id.to_numpy()
+    parts = [pd.DataFrame({
+        "source_row": rows_arr[~keep],
+        "respondent_id": pd.array(rid[~keep], dtype="string"),
+        "reason": reason[~keep],
         "detail": detail[~keep].astype(str),
-    })
+        "column": "",
+    })]
+    for item in cb.items:  # answers dropped from kept rows, item by item
+        if item.item not in unmapped:
+            continue
+        col = cols[item.column]
+        hit = unmapped[item.item] & keep
+        if hit.any():
+            answers = frame[col].to_numpy()[hit]
+            parts.append(pd.DataFrame({
+                "source_row": rows_arr[hit],
+                "respondent_id": pd.array(rid[hit], dtype="string"),
+                "reason": "unmapped answer",
+                "detail": [f"answer '{a}' in column '{col}' is not on scale '{item.scale}'; "
+                           "that answer is left out" for a in answers],
+                "column": col,
+            }))
+    excluded = pd.concat(parts, ignore_index=True).sort_values(
+        ["source_row", "column"], kind="stable").reset_index(drop=True)
+    excluded["reason"] = pd.Categorical(excluded["reason"], categories=EXCLUSION_REASONS)
+    excluded["source_row"] = excluded["source_row"].astype("int64")
+    roster_table = None
+    if roster is not None:
+        roster_table = _roster_table(roster, cb, secret_bytes, matched, keep, rid)
     return SurveyData(responses, respondents.reset_index(drop=True), excluded, raw.layout,
-                      raw.file, raw.encoding, n, cb)
+                      raw.file, raw.encoding, n, cb, roster_table)
+
+
+def _exclude_listed(raw: RawExport, cb: Codebook, cols: dict[str, str], exclude: Any,
+                    problems: list[Problem]) -> None:
+    """The codebook's ``exclude:`` entries, matched on the respondent id, the person
+    column, the roster match column and identifier columns holding e-mails (never on
+    names, which two people may share)."""
+    mails = [c for c in cb.respondent.identifiers if "mail" in c.casefold()]
+    names = [cb.respondent.id, cb.respondent.person_column, *mails]
+    if cb.roster is not None:
+        names.append(cb.roster.match)
+    columns = list(dict.fromkeys(c for c in (cols.get(n) or raw.resolve(n) for n in names)
+                                 if c is not None))
+    texts = [clean_text(raw.frame[c], fold=True) for c in columns]
+    for entry in cb.exclude:
+        target = entry.value.casefold()
+        mask = np.zeros(len(raw.frame), dtype=bool)
+        for t in texts:
+            mask |= t == target
+        if not mask.any():
+            problems.append(Problem(
+                f"codebook excludes '{entry.value}', which matches no response",
+                entry.source, f"it is looked for in {', '.join(repr(c) for c in columns)}"))
+            continue
+        exclude(mask, "excluded by codebook", entry.reason)
+
+
+def _exclude_partial(raw: RawExport, cb: Codebook, cols: dict[str, str], exclude: Any) -> None:
+    """The codebook's partial-response rule (or the default for layouts without Finished).
+
+    Answered means any non-blank text, 'Not applicable' and off-scale answers
+    included. Trailing blanks count the rating columns left blank after the last
+    answered one, in the export's column order.
+    """
+    rule = cb.partial
+    min_share, max_trailing = rule.min_share_answered, rule.max_trailing_blank
+    if min_share is None and max_trailing is None:
+        if raw.finished is not None:
+            return
+        min_share = DEFAULT_MIN_SHARE_ANSWERED
+    order = {c: i for i, c in enumerate(raw.frame.columns)}
+    columns = sorted(dict.fromkeys(cols[i.column] for i in cb.items), key=order.__getitem__)
+    if not columns:
+        return
+    answered = np.column_stack([clean_text(raw.frame[c]) != "" for c in columns])
+    k = answered.shape[1]
+    n_answered = answered.sum(axis=1)
+    if min_share is not None:
+        short = n_answered < min_share * k
+        text = np.array([f"{a} of {k} rating items answered (the rule asks at least "
+                         f"{min_share:.0%})" for a in n_answered], dtype=object)
+        exclude(short, "partial response", text)
+    if max_trailing is not None:
+        last = np.where(answered.any(axis=1), k - 1 - np.argmax(answered[:, ::-1], axis=1), -1)
+        trailing = k - 1 - last
+        stopped = trailing > max_trailing
+        text = np.array([f"the last {t} of {k} rating items are blank (the rule allows "
+                         f"{max_trailing})" for t in trailing], dtype=object)
+        exclude(stopped, "partial response", text)
+
+
+def _role_source(frame: pd.DataFrame, cb: Codebook, cols: dict[str, str],
+                 roster: pd.DataFrame | None, matched: np.ndarray | None
+                 ) -> tuple[np.ndarray | None, str]:
+    """Each row's role text from the export or the roster, and why a blank is blank."""
+    if "role" in cb.respondent.attributes:
+        values = clean_text(frame[cols[cb.respondent.attributes["role"]]])
+        why = f"column '{cols[cb.respondent.attributes['role']]}' is blank"
+    elif roster is not None and "role" in cb.roster.attributes:
+        known = roster["role"].to_numpy(dtype=object)
+        values = np.where(matched >= 0, known[np.maximum(matched, 0)], "x").astype(object)
+        why = f"the roster's '{cb.roster.attributes['role']}' is blank"
+    else:
+        return None, ""
+    return np.asarray(values, dtype=object), why
+
+
+def _roster_table(roster: pd.DataFrame, cb: Codebook, secret: bytes, matched: np.ndarray,
+                  keep: np.ndarray, respondent_id: np.ndarray) -> pd.DataFrame:
+    """One row per person on the roster: pseudonym, attributes, whether they responded."""
+    responded_at = np.full(len(roster), -1)
+    kept_rows = np.flatnonzero(keep)
+    responded_at[matched[kept_rows]] = kept_rows
+    table = pd.DataFrame({"person_id": pseudonymize(roster["key"], secret).astype("string")})
+    for name in cb.roster.attributes:
+        column = roster[name]
+        if name in cb.roster.pseudonymize:
+            column = pseudonymize(column, secret)
+        table[name] = column.replace("", pd.NA).astype("string").to_numpy()
+    if cb.roles and "role" in table.columns:
+        mapping = {k.strip().casefold(): v for k, v in cb.roles.items()}
+        table["role"] = table["role"].map(
+            lambda v: mapping.get(str(v).strip().casefold(), v) if pd.notna(v) else v
+        ).astype("string")
+    table["responded"] = responded_at >= 0
+    table["respondent_id"] = pd.array(
+        [respondent_id[i] if i >= 0 else None for i in responded_at], dtype="string")
+    return table
+
+
+def unknown_roles(data: SurveyData, model: Any) -> pd.DataFrame:
+    """Kept respondents whose role is not a role of the model (by id or name, any case).
+
+    They get no gap scores; the table lists them so nobody is silently left out:
+    respondent_id, source_row, role.
+    """
+    from ldkit.needs.gaps import _role_ids
+
+    people = data.respondents
+    if "role" not in people.columns:
+        return pd.DataFrame({"respondent_id": pd.Series(dtype="string"),
+                             "source_row": pd.Series(dtype="int64"),
+                             "role": pd.Series(dtype="string")})
+    ids = _role_ids(people, model)
+    missing = ids.isna().to_numpy()
+    return people.loc[missing, ["respondent_id", "source_row", "role"]].reset_index(drop=True)
 
 
 def _times(frame: pd.DataFrame, column: str | None) -> np.ndarray:
     if column is None:
         return np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[ns]")
-    parsed = pd.to_datetime(pd.Series(clean_text(frame[column])).replace("", None),
+    text = pd.Series(clean_text(frame[column])).replace("", None)
+    # Google Forms writes '2026/04/06 9:12:03 AM GMT+2': keep the local wall time, as the
+    # other layouts give it (dateutil would read 'GMT+2' with the POSIX sign, as UTC-2)
+    text = text.str.replace(r"\s*(?:GMT|UTC)[+-]\d{1,2}(?::?\d{2})?$", "", regex=True)
+    parsed = pd.to_datetime(text,
                             errors="coerce",
                             format="mixed", dayfirst=False)
     if getattr(parsed.dt, "tz", None) is not None:
