@@ -5,10 +5,11 @@ Usage::
     python -m ldkit._notebooks notebooks/00-getting-started.ipynb [...]
 
 Each notebook runs with the ``python3`` kernel in its own folder and is written
-back with its outputs. Volatile metadata is normalized so that re-running an
-unchanged notebook gives an unchanged file: cell execution timestamps are
-dropped (execution counts are kept) and the notebook's kernelspec and
-language_info are reduced to a fixed minimum.
+back with its outputs and the state of its widgets (so that ipywidgets render
+when the notebook is opened, before it is run). Cell execution timestamps are
+dropped (execution counts are kept); the kernelspec and language_info are kept
+as the kernel reports them, which is what Jupyter writes on opening, so opening
+a notebook does not mark it modified.
 """
 
 from __future__ import annotations
@@ -26,17 +27,12 @@ __all__ = ["KERNEL", "TIMEOUT", "execute_notebook", "main", "normalize"]
 KERNEL = "python3"
 TIMEOUT = 600  # seconds per cell
 
-_KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": KERNEL}
-_LANGUAGE_INFO = {"name": "python", "pygments_lexer": "ipython3"}
 
 
 def normalize(nb: NotebookNode) -> None:
-    """Drop volatile metadata from a notebook node, in place."""
+    """Drop volatile metadata (cell execution times) from a notebook node, in place."""
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
-    nb.metadata["kernelspec"] = dict(_KERNELSPEC)
-    nb.metadata["language_info"] = dict(_LANGUAGE_INFO)
-    nb.metadata.pop("widgets", None)
 
 
 def execute_notebook(path: str | Path, *, timeout: int = TIMEOUT) -> Path:
@@ -52,8 +48,14 @@ def execute_notebook(path: str | Path, *, timeout: int = TIMEOUT) -> Path:
         kernel_name=KERNEL,
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,
+        store_widget_state=True,  # widgets render when the notebook is opened
     )
     client.execute()
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec(KERNEL)  # what Jupyter writes on opening
+    nb.metadata["kernelspec"] = {"display_name": spec.display_name, "language": spec.language,
+                                 "name": KERNEL}
     normalize(nb)
     nbformat.validate(nb)
     nbformat.write(nb, path)

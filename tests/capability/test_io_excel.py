@@ -21,7 +21,8 @@ def test_round_trip(workbook, small_model):
 
 def test_layout_and_formatting(workbook):
     wb = openpyxl.load_workbook(workbook)
-    assert wb.sheetnames == ["README", *SHEETS, "Matrix"]
+    assert wb.sheetnames == ["README", *SHEETS, "Matrix", "Level lists"]
+    assert wb["Level lists"].sheet_state == "hidden"
     for name, spec in SHEETS.items():
         ws = wb[name]
         assert [c.value for c in ws[1]] == [c.header for c in spec], name
@@ -35,11 +36,22 @@ def test_layout_and_formatting(workbook):
     assert rules["A2:A500"] == "Roles!$A$2:$A$500"
     assert rules["B2:B500"] == "Capabilities!$A$2:$A$500"
     level_rules = {dv.formula1: str(dv.sqref) for dv in req.data_validations.dataValidation
-                   if dv.formula1.startswith('"')}
-    assert level_rules['"1,2"'] == "C4 C6"  # the two compliance rows, two-level scale
-    assert level_rules['"1,2,3,4"'].startswith("C2:C3 C5 C7:C500")
-    # the generated matrix view
+                   if "Level lists" in dv.formula1}
+    lists = wb["Level lists"]
+    columns = {col[0].value: [c.value for c in col[1:] if c.value is not None]
+               for col in lists.iter_cols()}
+    # each scale's values and labels; new rows may use either scale
+    assert columns == {"p4": [1, 2, 3, 4, "Foundational", "Intermediate", "Advanced", "Expert"],
+                       "yn": [1, 2, "Not yet", "Competent"],
+                       "(any scale)": [1, 2, 3, 4, "Foundational", "Intermediate",
+                                       "Advanced", "Expert", "Not yet", "Competent"]}
+    assert level_rules["'Level lists'!$B$2:$B$5"] == "C4 C6"  # the two compliance rows
+    assert level_rules["'Level lists'!$A$2:$A$9"] == "C2:C3 C5"
+    assert level_rules["'Level lists'!$C$2:$C$11"].startswith("C7:C500")
+    # the derived matrix view: protected, grey, says so
     matrix = wb["Matrix"]
+    assert matrix.protection.sheet
+    assert any("Derived" in str(c.value) for c in matrix["A"])
     assert [c.value for c in matrix[1]][:3] == ["Role ID", "Role", "account_planning"]
     assert [c.value for c in matrix[3]][:5] == ["kam", "Key Account Manager", 4, None, 2]
 
@@ -130,3 +142,40 @@ def test_writer_wants_xlsx(tmp_path, small_model):
 
     with pytest.raises(UnsupportedFormatError, match=r"\.xlsx"):
         write_excel(small_model, tmp_path / "m.xls")
+
+
+def test_level_drop_downs_follow_a_five_level_scale_with_labels(tmp_path, small_dict):
+    small_dict["scales"][0]["levels"].append({"value": 5, "label": "Master, coach"})
+    for cap in small_dict["capabilities"]:
+        if cap.get("scale") is None:
+            cap["indicators"][5] = "Coaches others"
+    model = CapabilityModel.from_dict(small_dict)
+    path = model.to_excel(tmp_path / "m.xlsx")
+    wb = openpyxl.load_workbook(path)
+    lists = {col[0].value: [c.value for c in col[1:] if c.value is not None]
+             for col in wb["Level lists"].iter_cols()}
+    assert lists["p4"] == [1, 2, 3, 4, 5, "Foundational", "Intermediate", "Advanced",
+                           "Expert", "Master, coach"]  # a comma in a label is fine in a range
+    ind = wb["Indicators"]
+    rule = next(dv for dv in ind.data_validations.dataValidation
+                if dv.formula1 == "'Level lists'!$A$2:$A$11")
+    level5 = [c.row for c in ind["B"] if c.value == 5]
+    assert level5 and all(any(_in(rng, r) for rng in rule.sqref.ranges) for r in level5)
+    assert read_model(path).capability("account_planning").indicators[5] == "Coaches others"
+
+
+def _in(rng, row):
+    return rng.min_row <= row <= rng.max_row and rng.min_col == 2
+
+
+def test_every_text_cell_is_a_string_cell(tmp_path, small_dict):
+    small_dict["capabilities"][0]["name"] = "=1+1"
+    small_dict["domains"][0]["description"] = "+cmd|' /C calc'!A0"
+    small_dict["scales"][1]["levels"][0]["label"] = "=Not yet"
+    model = CapabilityModel.from_dict(small_dict)
+    path = model.to_excel(tmp_path / "m.xlsx")
+    wb = openpyxl.load_workbook(path)
+    formulas = [(ws.title, c.coordinate) for ws in wb for row in ws.iter_rows() for c in row
+                if c.data_type == "f"]
+    assert formulas == []
+    assert read_model(path) == model

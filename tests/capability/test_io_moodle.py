@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 import csv
+import html
+import io
 import json
+from pathlib import Path
 
 import pytest
 
 from ldkit.capability import MOODLE_COLUMNS, CapabilityModel, read_model
-from ldkit.errors import InputError, ValidationError
+from ldkit.capability.io_moodle import read_moodle_csv, read_moodle_framework
+from ldkit.errors import InputError, ParameterError, ValidationError
+
+
+def _load_php_port():  # tests/capability/moodle_csv.py (the tests are not a package)
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "moodle_csv", Path(__file__).with_name("moodle_csv.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_php = _load_php_port()
+fgetcsv_lines, fputcsv, moodle_reads = _php.fgetcsv_lines, _php.fputcsv, _php.moodle_reads
 
 # The 14 headers of moodle/moodle admin/tool/lpimportcsv/lang/en/tool_lpimportcsv.php, in the
 # order of framework_importer::list_required_headers().
@@ -138,3 +156,153 @@ def test_bad_scale_configuration_is_located(tmp_path, exported):
         read_model(exported)
     p = info.value.problems[0]
     assert (p.location.row, p.location.column) == (2, "Scale configuration")
+
+
+# -- frameworks as Moodle and clients write them ------------------------------------------
+
+OECD = Path(__file__).parents[1] / "data" / "moodle" / "oecd_example.csv"
+
+
+def test_moodles_own_example_framework_reads_with_all_its_competencies():
+    # moodle/moodle admin/tool/lpimportcsv/tests/fixtures/example.csv: import_test.php
+    # asserts 64 competencies. Counted here with the csv module, independently of ldkit.
+    with open(OECD, newline="", encoding="utf-8") as f:
+        table = list(csv.reader(f))
+    competencies = [r for r in table[1:] if r[12] != "1"]
+    assert len(competencies) == 64
+    fw = read_moodle_framework(OECD)
+    assert len(fw.mapping) == 64
+    assert not fw.mapping["becomes"].str.startswith("not read").any()
+    assert fw.levels == ("group", "domain", "capability", "indicator")
+    assert fw.mapping["role"].value_counts().to_dict() == {
+        "indicator": 39, "capability": 15, "domain": 8, "group": 2}
+    assert "64 competencies, depth 4, read as group > domain > capability > indicator" in fw.note
+    model = fw.model
+    assert model.capability_ids == [r[1] for r in competencies if r[0] in
+                                    ("delivery", "interpersonal", "strategic")]
+    assert model.capability("drafting-skills").domain == "delivery"
+    assert model.scale().labels == ["Not yet competent", "Competent"]
+    assert model.scale().proficient == 2  # {"id":2, "proficient":1}
+    drafting = model.capability("drafting-skills").indicators
+    assert drafting[2] == ("Tailors communication (e.g. content, style and medium) to diverse "
+                           "audiences; Writes and presents factual material in a concise "
+                           "manner.")
+    assert drafting[1] == "Not yet: " + drafting[2]
+    assert model.capability("analytical-thinking").definition.startswith(
+        "Analytical Thinking is the ability to identify patterns across situations")
+
+
+def test_levels_option_maps_depths_and_is_reported():
+    fw = read_moodle_framework(OECD, levels="domain,capability,indicator")
+    assert fw.levels == ("domain", "capability", "indicator")
+    assert "read as domain > capability > indicator:" in fw.note
+    # depth 4 folds into the indicators of the capability above it
+    delivery = fw.model.capability("delivery").indicators[2]
+    assert delivery.startswith("Analytical Thinking is the ability")  # its child, then
+    assert "; Distinguishes between critical and irrelevant pieces of information;" in delivery
+    with pytest.raises(ValidationError, match="deeper than the 3 levels given"):
+        read_moodle_csv(OECD, levels=["group", "domain", "capability"])
+    with pytest.raises(ParameterError, match="levels"):
+        read_moodle_csv(OECD, levels="domain,skill")
+
+
+def _small_framework(name="Négociation – “avancée”"):
+    return [MOODLE_HEADERS,
+            ["", "fw", "Framework", "", "1", "Not yet,Competent",
+             '[{"scaleid":"7"},{"id":1,"scaledefault":1,"proficient":0},'
+             '{"id":2,"scaledefault":0,"proficient":1}]', "", "", "", "", "", "1",
+             "domain,competency"],
+            ["", "sales", "Sales", "<p>Selling</p>", "1", "", "", "", "0", "null", "", "1", "", ""],
+            ["sales", "nego", name, "<p>Négocie</p>", "1", "Low,Mid,High",
+             '[{"scaleid":"9"},{"id":2,"scaledefault":1,"proficient":1}]', "", "0", "null",
+             "", "2", "", ""]]
+
+
+@pytest.mark.parametrize(("encoding", "name", "bom", "newline"), [
+    ("utf-8", "Négociation – “avancée”", b"\xef\xbb\xbf", "\r\n"),
+    ("utf-8", "Négociation – “avancée”", b"", "\n"),
+    ("cp1252", "Négociation – “avancée” €", b"", "\r\n"),
+    ("latin-1", "Négociation avancée ½", b"", "\r\n"),
+])
+def test_encodings_and_per_competency_scales(tmp_path, encoding, name, bom, newline):
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator=newline).writerows(_small_framework(name))
+    path = tmp_path / "framework.csv"
+    path.write_bytes(bom + buf.getvalue().encode(encoding))
+    fw = read_moodle_framework(path)
+    assert fw.encoding == (encoding + "-sig" if bom else encoding)
+    cap = fw.model.capability("nego")
+    assert (cap.name, cap.definition) == (name, "Négocie")
+    assert fw.model.scale_of("nego").labels == ["Low", "Mid", "High"]
+    assert fw.model.scale_of("nego").proficient == 2
+    assert fw.model.scale().labels == ["Not yet", "Competent"]
+
+
+def test_older_twelve_column_layout_reads_by_header_names(tmp_path):
+    keep = [i for i, h in enumerate(MOODLE_HEADERS) if h not in (
+        "Cross-referenced competency ID numbers", "Exported ID (optional)")]
+    path = tmp_path / "old.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([[r[i] for i in keep] for r in _small_framework()])
+    fw = read_moodle_framework(path)
+    assert fw.layout == "12 columns (older Moodle layout)"
+    assert fw.model.capability_ids == ["nego"]
+    path.write_text(",".join(f"c{i}" for i in range(12)) + "\n" + "," * 11 + "\n")
+    with pytest.raises(InputError, match="older 12-column layout"):
+        read_moodle_csv(path)
+
+
+# -- the export as Moodle's own CSV reader reads it ---------------------------------------
+
+def test_the_php_port_behaves_as_php_documents():
+    # php_fgetcsv: a backslash keeps itself and escapes the next character; text after the
+    # closing quote is appended; "\"" at a field's end does not close it (php bug #43225).
+    assert fgetcsv_lines('a,"b\\"c",d\n') == [["a", 'b\\"c', "d"]]
+    assert fgetcsv_lines('"ab"cd,e\n') == [["abcd", "e"]]
+    assert fgetcsv_lines('"x\\",y\nz\n') == [['x\\",y\nz\n']]
+    assert fputcsv(['a\\"b', "c d", 'q"q']) == '"a\\"b","c d","q""q"\n'
+
+
+def test_moodle_reads_every_field_ldkit_writes(tmp_path, small_dict):
+    tricky = ['C:\\temp\\new', 'say "hi", then \\"quote\\"', "ends in a backslash \\",
+              "two\nlines", "<b>not bold</b> & P&L", "\\\\\"", "50\\50"]
+    small_dict["capabilities"][0]["definition"] = " | ".join(tricky)
+    small_dict["capabilities"][0]["name"] = 'Plans "key" accounts, C:\\x\\y'
+    small_dict["domains"][0]["description"] = "ends with \\"
+    small_dict["capabilities"][2]["name"] = "=HYPERLINK(\"http://x\")"
+    model = CapabilityModel.from_dict(small_dict)
+    path = model.to_moodle_csv(tmp_path / "f.csv")
+    records = moodle_reads(path.read_bytes())
+    assert records[0] == MOODLE_HEADERS
+    by_id = {r[1]: r for r in records[1:]}
+    planning = by_id["account_planning"]
+    assert planning[2] == 'Plans "key" accounts, C:\\x\\y'
+    assert f"<p>{' | '.join(tricky)}</p>" in html.unescape(planning[3])
+    assert html.unescape(by_id["customer"][3]) == "<p>ends with \\</p>"
+    assert by_id["compliance"][2] == "'=HYPERLINK(\"http://x\")"  # OWASP: not a formula
+    assert json.loads(by_id["compliance"][6])[0] == {"scaleid": "yn"}
+    assert all(len(r) == 14 for r in records)
+    assert read_model(path) == model  # ldkit takes the ' off again
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("name", "x" * 101, "has 101 characters; Moodle cuts it to 100"),
+    ("id", "c" * 101, "has 101 characters; Moodle cuts it to 100"),
+    ("name", "ends in a backslash\\", "backslash before a quote or at its end"),
+    ("name", 'a \\"quoted\\" name', "backslash before a quote or at its end"),
+])
+def test_fields_moodle_would_misread_are_refused_with_the_row(tmp_path, small_dict, field,
+                                                              value, message):
+    assert small_dict["capabilities"][2]["id"] == "compliance"
+    small_dict["capabilities"][2][field] = value
+    if field == "id":
+        for role in small_dict["roles"]:
+            if "compliance" in role.get("requires", {}):
+                role["requires"][value] = role["requires"].pop("compliance")
+    model = CapabilityModel.from_dict(small_dict)
+    with pytest.raises(ValidationError, match=message) as info:
+        model.to_moodle_csv(tmp_path / "f.csv")
+    p = info.value.problems[0]
+    assert p.location.row == 5  # header, framework, customer, account_planning, compliance
+    assert p.location.column == ("Short name" if field == "name" else "ID number")
+    assert not (tmp_path / "f.csv").exists()

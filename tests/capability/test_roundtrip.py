@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from ldkit.capability import (
@@ -99,4 +100,8 @@ def test_excel_round_trip_is_lossless(model):
 @PROPERTY
 @given(models())
 def test_moodle_round_trip_is_lossless(model):
+    # Names Moodle's CSV reader cannot read back (a backslash before a quote or at the end)
+    # are refused by the writer (tests/capability/test_io_moodle.py); the rest round-trips.
+    names = [model.name, *(d.name for d in model.domains), *(c.name for c in model.capabilities)]
+    assume(not any(re.search(r'\\"|\\$', n) for n in names))
     assert _round_trip(model, ".csv") == model

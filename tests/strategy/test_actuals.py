@@ -205,3 +205,62 @@ def test_latest_date(tmp_path):
     assert latest_date(lms) == date(2026, 2, 2)
     assert latest_date(lms, time) == date(2026, 3, 31)
     assert latest_date() is None
+
+
+# -- per-course exports as Moodle writes them (tests/data/lms, see its README) -------------
+
+LMS_DATA = __import__("pathlib").Path(__file__).parents[1] / "data" / "lms"
+
+
+def test_moodle_course_completion_report_with_the_course_given():
+    export = read_lms_export(LMS_DATA / "moodle_course_completion.csv", course="LA-2026")
+    assert export.layout == "moodle"
+    r = export.records
+    assert r["course"].tolist() == ["LA-2026"] * 3
+    assert r["learner"].tolist() == ["jane.doe@example.com", "rick.roe@example.com",
+                                     "ana.nunez@example.com"]  # not Moodle's internal ID
+    # "20/02/26, 16:05": day first, read from the file (days 14 and 20 are above 12)
+    assert r["completed"].dt.strftime("%Y-%m-%d").fillna("").tolist() == [
+        "2026-02-20", "", "2026-02-03"]
+    assert "Name" not in r.columns and "Jane Doe" not in r.to_string()
+
+
+def test_a_per_course_export_without_the_course_says_so_not_learner_missing():
+    with pytest.raises(InputError) as info:
+        read_lms_export(LMS_DATA / "moodle_gradebook.csv")
+    message = str(info.value)
+    assert "has no course column" in message and "course=" in message
+    assert "learner" not in message.split("(")[0]
+    export = read_lms_export(LMS_DATA / "moodle_gradebook.csv", course="LA-2026")
+    assert export.records["learner"].tolist() == ["E1002", "E1001"][::-1]  # ID number first
+    assert export.records["completed"].isna().all()  # the gradebook carries no dates
+
+
+def test_ambiguous_numeric_dates_are_refused_until_the_order_is_given():
+    path = LMS_DATA / "moodle_course_completion_ambiguous.csv"
+    with pytest.raises(ValidationError, match="cannot be told apart") as info:
+        read_lms_export(path, course="LA-2026")
+    assert "dayfirst=True" in str(info.value.problems[0].hint)
+    assert info.value.problems[0].location.column == "Course complete"
+    day = read_lms_export(path, course="LA-2026", dayfirst=True).records["completed"]
+    month = read_lms_export(path, course="LA-2026", dayfirst=False).records["completed"]
+    assert day.dt.strftime("%Y-%m-%d").tolist() == ["2026-02-03", "2026-02-04"]
+    assert month.dt.strftime("%Y-%m-%d").tolist() == ["2026-03-02", "2026-04-02"]
+
+
+def test_a_date_against_the_layouts_order_is_refused(tmp_path):
+    text = SUCCESSFACTORS.replace("02/10/2026", "25/03/2026")
+    with pytest.raises(ValidationError, match="cannot be read month first"):
+        read_lms_export(write(tmp_path, text))
+    r = read_lms_export(write(tmp_path, text.replace("01/05/2026", "13/01/2026")
+                              .replace("01/06/2026", "14/01/2026")
+                              .replace("02/03/2026 10:15 AM EST", "03/02/2026")),
+                        dayfirst=True).records
+    assert r["completed"].dt.strftime("%Y-%m-%d").tolist() == ["2026-02-03", "2026-03-25"]
+
+
+@pytest.mark.parametrize("learner", ["Email address", "ID number", "Username", "User ID",
+                                     "ID (User)"])
+def test_learner_columns_by_the_names_lmss_use(tmp_path, learner):
+    path = write(tmp_path, f"{learner},Item ID,Completion Date\nE7,LA-1,2026-02-03\n")
+    assert read_lms_export(path).records["learner"].tolist() == ["E7"]

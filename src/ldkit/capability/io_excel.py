@@ -12,8 +12,11 @@ Capabilities   Capability ID | Name | Domain ID | Scale ID (blank: default) | De
 Indicators     Capability ID | Level | Level label (ignored on reading) | Indicator
 Roles          Role ID | Name | Family | Description
 Requirements   Role ID | Capability ID | Required level | Weight (blank: 1)
-Matrix         generated view (roles x capabilities), ignored on reading
+Matrix         derived view (roles x capabilities): grey tab, protected, ignored on
+               reading (edit sheet Requirements)
 README         how to fill the workbook, ignored on reading
+Level lists    hidden: per scale its level values and labels, the source of the
+               level drop-downs of Indicators and Requirements
 =============  ================================================================
 
 Levels may be typed as the value (3) or the label (Advanced). Every problem
@@ -349,7 +352,10 @@ README_LINES = [
     ("One row per role and capability: Role ID, Capability ID, Required level (value or "
      "label), Weight (importance: 1 useful, 2 important, 3 critical; blank = 1).", ""),
     ("Matrix", "h"),
-    ("Generated view of required levels (roles x capabilities); edits there are ignored.", ""),
+    ("Derived view of required levels (roles x capabilities), protected; edit sheet "
+     "Requirements instead: the Matrix is regenerated each time ldkit writes the workbook "
+     "and ignored on reading.", ""),
+    ("Level drop-downs offer the values and labels of each capability's own scale.", ""),
     ("Ids: letters, digits, '_', '-' or '.', no spaces; e.g. account_planning.", ""),
 ]
 
@@ -401,9 +407,45 @@ def _row_ranges(col: str, rows: list[int]) -> list[str]:
     return [f"{col}{a}" if a == b else f"{col}{a}:{col}{b}" for a, b in out]
 
 
+LEVEL_LISTS = "Level lists"
+ANY_SCALE = "(any scale)"
+
+
+def _level_lists(wb: Any, model: CapabilityModel) -> dict[str, str]:
+    """A hidden sheet with, per scale, its level values then its labels; the range of each.
+
+    The level drop-downs point at these ranges (not at a typed list), so labels with
+    commas and long scales fit, and Excel accepts a level typed as its label.
+    """
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet(LEVEL_LISTS)
+    ws.sheet_state = "hidden"
+    columns: list[tuple[str, list[Any]]] = [(sc.id, [*sc.values, *sc.labels])
+                                            for sc in model.scales]
+    if len(model.scales) > 1:  # rows added later may belong to any scale
+        values = sorted({v for sc in model.scales for v in sc.values})
+        labels = list(dict.fromkeys(lab for sc in model.scales for lab in sc.labels))
+        columns.append((ANY_SCALE, [*values, *labels]))
+    refs = {}
+    for j, (name, items) in enumerate(columns, start=1):
+        col = get_column_letter(j)
+        ws.cell(row=1, column=j, value=name)
+        for i, item in enumerate(items, start=2):
+            cell = ws.cell(row=i, column=j, value=item)
+            if cell.data_type == "f":  # a label starting with '=' is text
+                cell.data_type = "s"
+        refs[name] = f"'{LEVEL_LISTS}'!${col}$2:${col}${len(items) + 1}"
+    return refs
+
+
 def _level_validations(ws: Any, model: CapabilityModel, caps: list[str | None],
-                       col: str, spare_to: int) -> None:
-    """Drop-down of level values per row, by the scale of the row's capability."""
+                       col: str, spare_to: int, refs: dict[str, str]) -> None:
+    """Drop-down of the level values and labels of the scale of each row's capability.
+
+    Rows below the data (for new records) offer every scale's levels when the
+    model has several scales; reading checks the level against the row's scale.
+    """
     by_scale: dict[str, list[int]] = {}
     for i, cid in enumerate(caps, start=2):
         try:
@@ -411,18 +453,18 @@ def _level_validations(ws: Any, model: CapabilityModel, caps: list[str | None],
         except Exception:  # unknown capability: default scale
             sid = model.default_scale
         by_scale.setdefault(sid, []).append(i)
-    first_spare = len(caps) + 2
-    by_scale.setdefault(model.default_scale, [])
+    spare = list(range(len(caps) + 2, spare_to + 1))
+    spare_key = ANY_SCALE if ANY_SCALE in refs else model.default_scale
+    by_scale.setdefault(spare_key, []).extend(spare)
     for sid, rows in by_scale.items():
-        scale = model.scale(sid)
-        if sid == model.default_scale:
-            rows = rows + list(range(first_spare, spare_to + 1))
         if not rows:
             continue
-        ranges = _row_ranges(col, rows)
-        values = ",".join(str(v) for v in scale.values)
-        legend = ", ".join(f"{lv.value} {lv.label}" for lv in scale.levels)
-        _list_validation(ws, f'"{values}"', ranges, f"Scale {scale.id}: {legend}")
+        scales = model.scales if sid == ANY_SCALE else (model.scale(sid),)
+        legend = "; ".join(f"scale {sc.id}: " + ", ".join(f"{lv.value} {lv.label}"
+                                                           for lv in sc.levels)
+                           for sc in scales)
+        _list_validation(ws, refs[sid], _row_ranges(col, rows),
+                         f"A level value or label ({legend})"[:255])
 
 
 def write_excel(model: CapabilityModel, path: str | Path) -> Path:
@@ -461,9 +503,11 @@ def write_excel(model: CapabilityModel, path: str | Path) -> Path:
     weight.error = "Weight is a number >= 0: 1 useful, 2 important, 3 critical."
     weight.add(f"D2:D{last}")
     wb["Requirements"].add_data_validation(weight)
-    _level_validations(wb["Indicators"], model, [row[0] for row in data["Indicators"]], "B", last)
+    refs = _level_lists(wb, model)
+    _level_validations(wb["Indicators"], model, [row[0] for row in data["Indicators"]], "B",
+                       last, refs)
     _level_validations(wb["Requirements"], model, [row[1] for row in data["Requirements"]],
-                       "C", last)
+                       "C", last, refs)
 
     # generated matrix view
     matrix_rows = []
@@ -483,8 +527,13 @@ def write_excel(model: CapabilityModel, path: str | Path) -> Path:
             start_type="num", start_value=model.scale().min, start_color="F7FBFF",
             end_type="num", end_value=model.scale().max, end_color="08519C"))
     ws.cell(row=len(model.roles) + 3, column=1,
-            value="Generated by ldkit from sheet Requirements; edits here are ignored.")
+            value="Derived: generated by ldkit from sheet Requirements; edits here are "
+                  "ignored (the sheet is protected, without a password).")
+    ws.sheet_properties.tabColor = "A6A6A6"
+    ws.protection.sheet = True  # derived: Excel refuses edits until unprotected
 
+    order = wb.sheetnames
+    wb.move_sheet(LEVEL_LISTS, offset=len(order) - 1 - order.index(LEVEL_LISTS))  # last
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return Path(path)

@@ -310,11 +310,13 @@ class CapabilityModel:
         return read_excel(path)
 
     @classmethod
-    def from_moodle_csv(cls, path: str | Path) -> CapabilityModel:
-        """Read a model from a Moodle competency-framework CSV written by :meth:`to_moodle_csv`."""
+    def from_moodle_csv(cls, path: str | Path, *, levels: Any = None) -> CapabilityModel:
+        """Read a model from a Moodle competency-framework CSV (Moodle's or
+        :meth:`to_moodle_csv`'s); ``levels`` maps the depths of the competency tree
+        (see :func:`ldkit.capability.io_moodle.read_moodle_csv`)."""
         from ldkit.capability.io_moodle import read_moodle_csv
 
-        return read_moodle_csv(path)
+        return read_moodle_csv(path, levels=levels)
 
     @classmethod
     def from_requirements(

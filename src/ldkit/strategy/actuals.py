@@ -30,6 +30,25 @@ course completion columns (dates as Moodle prints them,
     Course full name,Course short name,Username,ID number,Time enrolled,Time completed,Completed
     Oncology launch academy,LA-2026,jdoe,E1001,"Monday, 12 January 2026, 9:00 AM",...,Yes
 
+Moodle's per-course exports have no course column; give the course with
+``read_lms_export(path, course=...)``:
+
+- the course completion report download (Reports > Course completion >
+  Download in CSV format; report/completion/index.php): ``ID`` (Moodle's
+  internal user id, not used), ``Name``, the identity fields (``Email
+  address``...), per activity criterion its state and ``<activity> - Completion
+  date``, and ``Course complete`` holding the completion date as
+  ``strftimedatetimeshort`` (``20/02/26, 16:05`` in English, month first in US
+  English) or blank;
+- the gradebook export (Export > Plain text file; grade_export_txt.php):
+  ``First name``, ``Last name``, ``ID number``, ``Institution``, ``Department``,
+  ``Email address``, the grade items, ``Last downloaded from this course`` (a
+  Unix time). It has no dates: its rows count as enrolments without dates and
+  are accounted ("no enrolment or completion date").
+
+The learner column is the first of ``ID number``, ``Username``, ``Email address``,
+``User ID`` present (SuccessFactors: ``User ID`` or ``ID (User)``).
+
 ``successfactors``: SAP SuccessFactors Learning's item status or learning
 history report (one row per user and item; dates month first, as
 ``MM/DD/YYYY``)::
@@ -109,9 +128,10 @@ LMS_LAYOUTS = ("generic", "moodle", "successfactors")
 # field -> layout -> column names (first present wins). Correct here if an export differs.
 LMS_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "learner": {
-        "generic": ("learner_id", "learner", "user_id", "employee_id", "person_id"),
+        "generic": ("learner_id", "learner", "user_id", "employee_id", "person_id",
+                    "ID number", "Username", "Email address", "Email", "ID (User)"),
         "moodle": ("ID number", "Username", "Email address", "User ID"),
-        "successfactors": ("User ID", "User", "Employee ID"),
+        "successfactors": ("User ID", "ID (User)", "User", "Employee ID"),
     },
     "course": {
         "generic": ("program", "program_id", "course", "course_id"),
@@ -133,12 +153,12 @@ LMS_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "completed": {
         "generic": ("completed_on", "completed_at", "completion_date"),
         "moodle": ("Time completed", "Course completion time completed",
-                   "Date completed"),
+                   "Date completed", "Course complete"),
         "successfactors": ("Completion Date", "Completion Date and Time"),
     },
     "status": {
         "generic": ("status", "completion_status"),
-        "moodle": ("Completed", "Course complete", "Completion status"),
+        "moodle": ("Completed", "Course completion status", "Completion status"),
         "successfactors": ("Completion Status", "Status", "Item Status"),
     },
     "applied": {
@@ -149,8 +169,18 @@ LMS_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 REQUIRED_LMS = ("learner", "course")
 
-LMS_DAYFIRST = {"generic": True, "moodle": True, "successfactors": False}
-"""Whether a date that is not ISO (``YYYY-MM-DD``) reads day first, per layout."""
+LMS_DAYFIRST: dict[str, bool | None] = {"generic": True, "moodle": None, "successfactors": False}
+"""Whether a numeric date that is not ISO (``YYYY-MM-DD``) reads day first, per layout.
+
+``None`` (Moodle: its numeric dates follow the site's language pack, ``%d/%m/%y`` in
+English, ``%m/%d/%y`` in US English) reads the order from the file: a day over 12
+decides it, and a file whose dates could be read either way is refused, naming
+the option to give (``dayfirst=``). A date that cannot be read in a layout's
+fixed order (``25/03/2026`` month first) is refused the same way."""
+_NUMERIC_DATE = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})\b"
+_MOODLE_PEOPLE = {"firstname", "lastname", "surname", "fullname", "name",
+                  "lastdownloadedfromthiscourse", "coursecomplete", "institution",
+                  "department"}
 
 COMPLETE_STATUSES = frozenset({"complete", "completed", "passed", "attended", "yes",
                                "satisfied", "finished", "complete - passed"})
@@ -288,13 +318,51 @@ def detect_lms_layout(header: Iterable[str]) -> str:
     'generic'
     """
     names = {_norm(h) for h in header}
-    if {"userid", "itemid"} <= names or {"userid", "curriculumid"} <= names:
+    if ({"userid", "iduser"} & names) and ({"itemid", "curriculumid"} & names):
         return "successfactors"
     moodle_course = {"coursefullname", "courseshortname", "coursefullnamewithlink",
                      "courseshortnamewithlink"}
     if names & moodle_course:
         return "moodle"
+    # Moodle's per-course exports (gradebook, course completion): no course column,
+    # the learner by e-mail, ID number or username next to the name columns
+    if names & {"emailaddress", "idnumber", "username"} and names & _MOODLE_PEOPLE:
+        return "moodle"
     return "generic"
+
+
+def _day_order(texts: Iterable[pd.Series], rows: pd.Series, *, dayfirst: bool | None,
+               columns: list[str], loc: Location, problems: list[Problem]) -> bool:
+    """Whether numeric dates read day first: given, or read from the dates themselves."""
+    parts = [t.astype(str).str.extract(_NUMERIC_DATE).dropna().astype(int) for t in texts]
+    first = [int(i) for p in parts for i in p.index[p[0] > 12]]
+    second = [int(i) for p in parts for i in p.index[p[1] > 12]]
+    any_numeric = any(len(p) for p in parts)
+    where = loc.with_(column=" / ".join(c for c in columns if c))
+    if dayfirst is None:
+        if first and second:
+            problems.append(Problem(
+                f"numeric dates are written both day first (row {int(rows[first[0]])}) and "
+                f"month first (row {int(rows[second[0]])})",
+                where, "export the file again with one date format"))
+            return True
+        if first or second:
+            return bool(first)
+        if any_numeric:
+            problems.append(Problem(
+                "numeric dates such as dd/mm/yyyy and mm/dd/yyyy cannot be told apart in this "
+                "file (no day above 12)", where,
+                "give the order: dayfirst=True for dd/mm/yyyy or dayfirst=False for "
+                "mm/dd/yyyy"))
+        return True
+    wrong = second if dayfirst else first
+    if wrong:
+        problems.append(Problem(
+            f"a date cannot be read {'day' if dayfirst else 'month'} first (row "
+            f"{int(rows[wrong[0]])}: a {'month' if dayfirst else 'day'} above 12)", where,
+            f"give dayfirst={not dayfirst} if the file writes "
+            f"{'mm/dd/yyyy' if dayfirst else 'dd/mm/yyyy'}"))
+    return dayfirst
 
 
 def _parse_dates(raw: pd.Series, rows: pd.Series, *, dayfirst: bool, column: str,
@@ -344,7 +412,8 @@ def _missing_columns(fields: Iterable[str], found: Mapping[str, str | None],
                               f"see the {what} layouts in ldkit.strategy.actuals")
 
 
-def read_lms_export(path: str | Path, *, layout: str = "auto") -> LmsExport:
+def read_lms_export(path: str | Path, *, layout: str = "auto", course: str | None = None,
+                    dayfirst: bool | None = None) -> LmsExport:
     """Read an LMS enrolment/completion export (generic CSV, Moodle or SuccessFactors).
 
     Parameters
@@ -354,6 +423,16 @@ def read_lms_export(path: str | Path, *, layout: str = "auto") -> LmsExport:
     layout : str
         ``"auto"`` (detect from the header), ``"generic"``, ``"moodle"`` or
         ``"successfactors"``.
+    course : str, optional
+        The course (program id or LMS course short name) of a per-course export
+        that has no course column, such as Moodle's gradebook export or course
+        completion report download. Ignored if the file has a course column.
+    dayfirst : bool, optional
+        How numeric dates are written: True ``dd/mm/yyyy``, False ``mm/dd/yyyy``.
+        Default: the layout's convention (:data:`LMS_DAYFIRST`); for Moodle, read
+        from the file, refusing a file whose dates could be read either way.
+        Moodle's long dates (``Tuesday, 3 March 2026, 10:15 AM``) and ISO dates
+        read either way.
 
     Returns
     -------
@@ -382,6 +461,22 @@ def read_lms_export(path: str | Path, *, layout: str = "auto") -> LmsExport:
     chosen = detect_lms_layout(header) if layout == "auto" else layout
     loc = Location(file=file, sheet=sheet)
     found = {f: _pick(header, names[chosen]) for f, names in LMS_COLUMNS.items()}
+    for f in REQUIRED_LMS:  # a learner or course column under another LMS's name
+        if found[f] is None:
+            found[f] = _pick(header, [n for names in LMS_COLUMNS[f].values() for n in names])
+    if found["course"] is None and course is not None:
+        if not str(course).strip():
+            from ldkit._params import param_error
+
+            raise param_error("course", "read_lms_export", "a course id", course)
+        body[" course"] = str(course).strip()
+        found["course"] = " course"
+    if found["course"] is None and found["learner"] is not None:
+        raise InputError(
+            "has no course column: a per-course export (such as Moodle's gradebook export "
+            "or course completion report)", location=loc.with_(row=1),
+            hint="say which course it is: read_lms_export(path, course='<program id>'); "
+                 f"the header has {', '.join(repr(h) for h in header[:12])}")
     _missing_columns(REQUIRED_LMS, found, {f: LMS_COLUMNS[f][chosen] for f in LMS_COLUMNS},
                      loc, header, "LMS")
     if found["course_title"] == found["course"]:
@@ -393,14 +488,18 @@ def read_lms_export(path: str | Path, *, layout: str = "auto") -> LmsExport:
         name = found[f]
         return body[name] if name else pd.Series("", index=body.index)
 
+    order = _day_order([col("enrolled"), col("completed")], rows,
+                       dayfirst=LMS_DAYFIRST[chosen] if dayfirst is None else dayfirst,
+                       columns=[found["enrolled"] or "", found["completed"] or ""], loc=loc,
+                       problems=problems)
     records = pd.DataFrame({
         "row": rows.astype(int),
         "learner": col("learner"),
         "course": col("course"),
         "course_title": col("course_title"),
-        "enrolled": _parse_dates(col("enrolled"), rows, dayfirst=LMS_DAYFIRST[chosen],
+        "enrolled": _parse_dates(col("enrolled"), rows, dayfirst=order,
                                  column=found["enrolled"] or "", loc=loc, problems=problems),
-        "completed": _parse_dates(col("completed"), rows, dayfirst=LMS_DAYFIRST[chosen],
+        "completed": _parse_dates(col("completed"), rows, dayfirst=order,
                                   column=found["completed"] or "", loc=loc, problems=problems),
         "status": col("status"),
         "applied": _parse_applied(col("applied"), rows, column=found["applied"] or "",
