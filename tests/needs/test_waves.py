@@ -70,8 +70,8 @@ PEOPLE = [f"p{i}" for i in range(6)]
 
 
 def test_paired_means_and_dz_against_hand_computation(model):
-    before = _wave(PEOPLE + ["gone"], KAM, AP, BEFORE_M + [2.0])
-    after = _wave(PEOPLE + ["new1", "new2"], KAM, AP, AFTER_M + [3.0, 3.0])
+    before = _wave([*PEOPLE, "gone"], KAM, AP, [*BEFORE_M, 2.0])
+    after = _wave([*PEOPLE, "new1", "new2"], KAM, AP, [*AFTER_M, 3.0, 3.0])
     result = compare_waves(before, after, model, min_group_size=5)
     row = result.change.query("role == @KAM and rater == 'manager'").iloc[0]
     # by hand: changes 1,1,0,0,1,3: mean 1, deviations 0,0,-1,-1,0,2, sum of squares 6,
