@@ -80,7 +80,8 @@ class WaveComparison:
         role, capability, rater, n_pairs, mean_before, mean_after,
         mean_change, change_ci_low, change_ci_high (t interval of the mean
         change), sd_change, d_z, ci_low, ci_high (exact interval of d_z),
-        n_below_before, share_gap_closed, suppressed.
+        n_below_before, share_gap_closed (blank where fewer than the minimum
+        group size were below at baseline), suppressed.
     pairs : DataFrame
         Person-level (pseudonymous, not a deliverable): person_id, role,
         capability, rater, before, after, change, required_level,
@@ -297,6 +298,10 @@ def compare_waves(baseline: pd.DataFrame, followup: pd.DataFrame, model: Capabil
     change = _suppress(change, n="n_pairs", min_group_size=min_group_size,
                        values=[*_CHANGE_VALUES, "n_below_before"],
                        parent=["capability", "rater"])
+    # the share of gaps closed is an aggregate of the people below at baseline: that
+    # subgroup obeys the minimum size too
+    few_below = change["n_below_before"].fillna(0) < min_group_size
+    change.loc[few_below, "share_gap_closed"] = np.nan
     by_completion = (_by_completion(pairs, plan_status, min_group_size, confidence)
                      if plan_status is not None else pd.DataFrame())
     return WaveComparison(change, pairs, accounting, by_completion, confidence)
