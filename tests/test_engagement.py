@@ -29,7 +29,8 @@ def test_template_ships_in_the_package_with_clean_notebooks():
     notebooks = sorted(p.name for p in (template_path() / "notebooks").glob("*.ipynb"))
     assert notebooks == ["1-needs-analysis.ipynb", "2-capability-model.ipynb",
                          "3-learning-plans.ipynb", "4-roi-business-case.ipynb",
-                         "5-strategy-tracking.ipynb", "9-executive-summary.ipynb"]
+                         "5-strategy-tracking.ipynb", "6-progress.ipynb",
+                         "9-executive-summary.ipynb"]
     for nb in (template_path() / "notebooks").glob("*.ipynb"):
         cells = json.loads(nb.read_text())["cells"]
         assert not any(c.get("outputs") or c.get("execution_count") for c in cells
@@ -98,7 +99,7 @@ def test_a_missing_input_fails_the_run_and_keeps_the_executed_copy(tmp_path):
     first = report.notebooks[0]
     assert first.status == "failed" and "does not exist" in first.error.message
     assert first.output.exists()
-    assert [n.status for n in report.notebooks[1:]] == ["skipped"] * 5
+    assert [n.status for n in report.notebooks[1:]] == ["skipped"] * 6
     assert not list((root / "deliverables").glob("*.html"))
 
 
@@ -107,7 +108,8 @@ def test_demo_run_produces_the_deliverables(demo_run):
     assert report.ok, [n.error for n in report.notebooks]
     assert [n.name for n in report.notebooks] == ["1-needs-analysis", "2-capability-model",
                                                   "3-learning-plans", "4-roi-business-case",
-                                                  "5-strategy-tracking", "9-executive-summary"]
+                                                  "5-strategy-tracking", "6-progress",
+                                                  "9-executive-summary"]
     deliverables = root / "deliverables"
     html = (deliverables / "demo-bio-needs-analysis.html").read_text(encoding="utf-8")
     assert "Demo Bio" in html and "<script" not in html
@@ -164,7 +166,8 @@ def test_recorded_key_results_match_golden_values(demo_run):
     table = run_results(root)
     assert set(table["notebook"]) == {"1-needs-analysis", "2-capability-model",
                                       "3-learning-plans", "4-roi-business-case",
-                                      "5-strategy-tracking", "9-executive-summary"}
+                                      "5-strategy-tracking", "6-progress",
+                                      "9-executive-summary"}
 
 
 def test_unchanged_rerun_is_skipped_and_a_changed_input_reruns(demo_run, tmp_path):

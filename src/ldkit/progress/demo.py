@@ -13,7 +13,7 @@ issued (``3-learning-plans`` has run) and writes, under ``data/raw``:
   with the dirt of a real export: a repeated completion, a "COMPLETE" row
   without a date, a course outside the plans, a completion dated after the
   review date, and the items still in progress;
-- ``roster.csv``: id (e-mail, as in the surveys), manager (e-mail),
+- ``manager_roster.csv``: id (e-mail, as in the surveys), manager (e-mail),
   manager_name: who follows up whom.
 
 How the data are drawn (seeded): each learner with a plan gets a pace:
@@ -142,7 +142,7 @@ def write_demo_followup(engagement_dir: str | Path, *, n_employees: int = 240, s
     dict
         ``followup_self_survey``, ``followup_self_codebook``,
         ``followup_manager_survey``, ``followup_manager_codebook``,
-        ``plan_completions`` (when plans exist) and ``roster``: paths written.
+        ``plan_completions`` (when plans exist) and ``manager_roster``: paths written.
     """
     from ldkit.capability import read_model
     from ldkit.codebook import Codebook
@@ -255,5 +255,6 @@ def write_demo_followup(engagement_dir: str | Path, *, n_employees: int = 240, s
         "id": everyone["employee_key"], "manager": everyone["manager_key"],
         "manager_name": (mnames["first_name"] + " " + mnames["last_name"]).reindex(
             everyone["manager_key"]).fillna("").to_numpy()})
-    written["roster"] = atomic_write_csv(roster, raw / "roster.csv", encoding="utf-8")
+    written["manager_roster"] = atomic_write_csv(roster, raw / "manager_roster.csv",
+                                                 encoding="utf-8")
     return written

@@ -19,6 +19,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["STATUS_COLORS", "plot_capability_change", "plot_progress_status"]
 
+_RATER_TITLE = {"self": "Self-ratings", "manager": "Manager ratings",
+                "combined": "Combined ratings"}
 STATUS_COLORS = {"done": "#2e7d32", "on track": "#81c784", "behind": "#f9a825",
                  "not started": "#c62828"}
 
@@ -71,5 +73,5 @@ def plot_capability_change(change: pd.DataFrame, *, rater: str = "manager",
     ax.set_yticks(y, labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("d_z (mean change / SD of change), 95% interval")
-    ax.set_title(f"Change since the baseline: {rater} ratings, everyone paired", fontsize=10)
+    ax.set_title(f"{_RATER_TITLE.get(rater, rater)}: change since the baseline", fontsize=10)
     return fig

@@ -3,7 +3,9 @@
 :func:`progress_step` has two parts, each in scope when its inputs are there:
 
 Plan progress (the plans were issued by ``3-learning-plans`` and an LMS export
-is named): reads ``data/processed/plans/items.csv``, the LMS assignment file
+is named in ``plan_completions``; it may be the same file as the strategy
+phase's ``lms_completions``: rows of other courses are counted as excluded):
+reads ``data/processed/plans/items.csv``, the LMS assignment file
 ``deliverables/plans/lms-assignments.csv`` and the LMS export
 (:func:`ldkit.strategy.actuals.read_lms_export`, any layout it reads) and
 runs :func:`ldkit.plans.plan_progress` at ``as_of``.
@@ -33,7 +35,7 @@ figures ``data/processed/figures/progress-status.png`` and
 deliverables, one follow-up list per manager in ``deliverables/plans/follow-up``
 (the per-person plans folder, which ``ldkit audit`` leaves out): the
 manager's people who are behind and what is overdue. Managers come from the
-``roster`` (columns ``id`` as in the surveys, ``manager``, optionally
+``manager_roster`` (columns ``id`` as in the surveys, ``manager``, optionally
 ``manager_name``); the file is named by the manager's pseudonym.
 """
 
@@ -71,11 +73,11 @@ class ProgressParams(_Params):
     followup_self_codebook: str = ""
     followup_manager_survey: str = ""
     followup_manager_codebook: str = ""
-    lms_completions: str = ""
+    plan_completions: str = ""
     lms_layout: Literal["auto", "generic", "moodle", "successfactors"] = "auto"
     lms_learner_ids: Literal["assignments", "survey"] = "assignments"
     lms_assignments: str = "deliverables/plans/lms-assignments.csv"
-    roster: str = ""
+    manager_roster: str = ""
     as_of: str = ""
     segment_by: list[str] = Field(default_factory=lambda: ["region"])
 
@@ -171,15 +173,16 @@ def _plan_progress(p: ProgressParams, secret: bytes) -> PlanProgress | None:
     from ldkit.strategy.actuals import read_lms_export
 
     items_file = p.root / "data" / "processed" / "plans" / "items.csv"
-    if not p.lms_completions:
+    export_file = p.plan_completions
+    if not export_file:
         return None
     if not items_file.exists():
         raise InputError(f"{items_file} is missing: no plans were issued",
                          location=Location(file=str(items_file)),
-                         hint="run 3-learning-plans first, or set inputs.lms_completions to "
+                         hint="run 3-learning-plans first, or set inputs.plan_completions to "
                               "'' while plan progress is not in scope")
     items = pd.read_csv(items_file, dtype={"learner": str, "activity": str})
-    export = read_lms_export(p.path(p.lms_completions), layout=p.lms_layout)
+    export = read_lms_export(p.path(export_file), layout=p.lms_layout)
     as_of = _as_of(p, export)
     if p.lms_learner_ids == "survey":
         return plan_progress(items, export, as_of=as_of, secret=secret)
@@ -217,9 +220,9 @@ def _write_followups(p: ProgressParams, progress: PlanProgress, secret: bytes) -
     from ldkit.plans.progress import manager_followups
 
     folder = p.root / "deliverables" / Path(*FOLLOWUP_DIR)
-    if not p.roster:
+    if not p.manager_roster:
         return []
-    roster = read_roster(p.path(p.roster), secret)
+    roster = read_roster(p.path(p.manager_roster), secret)
     lists = manager_followups(progress, roster)
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.csv"):  # lists of an earlier review
@@ -241,7 +244,7 @@ def _text(value: str) -> str:
 
 def progress_step(p: ProgressParams) -> ProgressStepResult:
     """Plan progress and capability growth; nothing when neither part is in scope."""
-    if not (p.lms_completions or p.followup_self_survey):
+    if not (p.plan_completions or p.followup_self_survey):
         return ProgressStepResult()
     from ldkit.capability import read_model
     from ldkit.io import atomic_write_csv, atomic_write_text
