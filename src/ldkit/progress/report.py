@@ -116,7 +116,8 @@ def _change_view(change: pd.DataFrame, names: Mapping[str, str], *, everyone: bo
     out["d_z low"] = rows["ci_low"].to_numpy()
     out["d_z high"] = rows["ci_high"].to_numpy()
     out["share of gaps closed"] = rows["share_gap_closed"].to_numpy()
-    out["suppressed"] = rows["suppressed"].fillna("").to_numpy()
+    reason = rows["suppressed"].astype(object)
+    out["suppressed"] = reason.where(reason.notna(), "").to_numpy()
     return out.reset_index(drop=True)
 
 
