@@ -134,7 +134,7 @@ def test_manifest(demo_run):
     paths = {i["path"] for i in manifest["inputs"]}
     assert any(p.endswith("data/raw/self.csv") for p in paths)
     assert {"ldkit", "python", "pandas", "papermill"} <= set(manifest["versions"])
-    assert [n["status"] for n in manifest["notebooks"]] == ["ok"] * 6
+    assert [n["status"] for n in manifest["notebooks"]] == ["ok"] * 7
     assert manifest["parameters"]["1-needs-analysis"]["client"] == "Demo Bio"
     assert manifest["parameters"]["1-needs-analysis"]["segment_by"] == ["region"]
 

@@ -206,3 +206,17 @@ def test_inputs_are_not_mutated_and_bad_input_is_named(model):
         compare_waves(before.drop(columns="person_id"), after, model)
     with pytest.raises(ParameterError, match="min_group_size"):
         compare_waves(before, after, model, min_group_size=0)
+
+
+def test_equal_changes_and_extreme_d_z_do_not_break_the_table(model):
+    # combined levels are means: equal changes can differ in the last bit of a float
+    before = _wave(PEOPLE, KAM, AP, [2.0] * 6, [3.1, 3.3, 2.9, 3.7, 3.1, 2.3])
+    after = before.assign(manager=3.0, current=before["current"] + 0.5)
+    change = compare_waves(before, after, model).change.set_index(["role", "rater"])
+    row = change.loc[(KAM, "combined")]
+    assert row.mean_change == pytest.approx(0.5)
+    assert math.isnan(row.d_z) and math.isnan(row.ci_low)
+    assert row.change_ci_low == pytest.approx(0.5)
+    assert all(math.isnan(x) for x in dz_interval(1e14, 3))
+    low, high = dz_interval(15.0, 4)
+    assert low < 15.0 < high

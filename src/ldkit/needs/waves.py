@@ -141,10 +141,17 @@ def dz_interval(d_z: float, n: int, *, confidence: float = 0.95) -> tuple[float,
         f = lambda ncp: stats.nct.cdf(t, df, ncp) - target  # noqa: E731
         span = 10.0 + abs(t)
         lo, hi = t - span, t + span
-        while f(lo) < 0:
+        for _ in range(50):
+            if not f(lo) < 0:
+                break
             lo -= span
-        while f(hi) > 0:
+        for _ in range(50):
+            if not f(hi) > 0:
+                break
             hi += span
+        f_lo, f_hi = f(lo), f(hi)
+        if not (np.isfinite(f_lo) and np.isfinite(f_hi)) or f_lo < 0 or f_hi > 0:
+            return np.nan  # the distribution cannot be evaluated this far out
         return optimize.brentq(f, lo, hi, xtol=1e-12)
 
     return (float(limit(1 - alpha / 2) / root_n), float(limit(alpha / 2) / root_n))
@@ -192,9 +199,10 @@ def _stats(change: np.ndarray, before: np.ndarray, after: np.ndarray, below: np.
     n = change.size
     mean = float(change.mean()) if n else np.nan
     sd = float(change.std(ddof=1)) if n >= 2 else np.nan
-    d_z = mean / sd if n >= 2 and sd > 0 else np.nan
+    varies = n >= 2 and sd > 1e-9 * max(1.0, abs(mean))  # else every change is equal
+    d_z = mean / sd if varies else np.nan
     low, high = dz_interval(d_z, n, confidence=confidence)
-    if n >= 2 and sd > 0:
+    if varies:
         half = stats.t.ppf(0.5 + confidence / 2, n - 1) * sd / np.sqrt(n)
         c_low, c_high = mean - half, mean + half
     elif n >= 2:  # every change equal
