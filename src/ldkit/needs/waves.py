@@ -135,10 +135,18 @@ def dz_interval(d_z: float, n: int, *, confidence: float = 0.95) -> tuple[float,
     alpha = 1.0 - confidence
     df, root_n = n - 1, np.sqrt(n)
     t = d_z * root_n
+    if abs(t) > 1e6:  # beyond what the noncentral t can be evaluated for
+        return (np.nan, np.nan)
 
     def limit(target: float) -> float:
-        # nct.cdf(t, df, ncp) decreases in ncp; bracket the root around t
-        f = lambda ncp: stats.nct.cdf(t, df, ncp) - target  # noqa: E731
+        # nct.cdf(t, df, ncp) decreases in ncp; bracket the root around t. scipy's nct
+        # returns NaN far in its tails (ncp many units from t), where the cdf is 0 or 1.
+        def f(ncp: float) -> float:
+            value = stats.nct.cdf(t, df, ncp)
+            if not np.isfinite(value):
+                value = 0.0 if ncp > t else 1.0
+            return float(value) - target
+
         span = 10.0 + abs(t)
         lo, hi = t - span, t + span
         for _ in range(50):
