@@ -16,7 +16,7 @@ import pytest
 
 from ldkit.progress.step import ProgressParams, progress_step
 
-AS_OF = "2026-03-13"
+AS_OF = "2026-04-06"
 
 
 @pytest.fixture(scope="module")
