@@ -164,10 +164,10 @@ def test_recorded_key_results_match_golden_values(demo_run):
             strategy["programs_red"]) == (3, 1, 1)
     assert strategy["goals_not_smart"] == ["lg-coaching-culture", "lg-digital-fluency"]
     table = run_results(root)
+    # 6-progress is out of scope in this demo (no follow-up inputs yet): it records nothing
     assert set(table["notebook"]) == {"1-needs-analysis", "2-capability-model",
                                       "3-learning-plans", "4-roi-business-case",
-                                      "5-strategy-tracking", "6-progress",
-                                      "9-executive-summary"}
+                                      "5-strategy-tracking", "9-executive-summary"}
 
 
 def test_unchanged_rerun_is_skipped_and_a_changed_input_reruns(demo_run, tmp_path):
