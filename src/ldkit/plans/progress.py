@@ -179,8 +179,7 @@ def lms_ids_from_assignments(plans: PlanSet | pd.DataFrame, assignments: pd.Data
     InputError
         When the file does not line up with the plans (another plan run).
     """
-    items = _items(plans.items if hasattr(plans, "items") and not isinstance(plans, pd.DataFrame)
-                   else plans)
+    items = _items(plans)
     for col in ("learner", "activity_id"):
         if col not in assignments.columns:
             raise InputError(f"the LMS assignment file has no column '{col}'",
