@@ -29,7 +29,8 @@ def test_template_ships_in_the_package_with_clean_notebooks():
     notebooks = sorted(p.name for p in (template_path() / "notebooks").glob("*.ipynb"))
     assert notebooks == ["1-needs-analysis.ipynb", "2-capability-model.ipynb",
                          "3-learning-plans.ipynb", "4-roi-business-case.ipynb",
-                         "5-strategy-tracking.ipynb", "9-executive-summary.ipynb"]
+                         "5-strategy-tracking.ipynb", "6-progress.ipynb",
+                         "9-executive-summary.ipynb"]
     for nb in (template_path() / "notebooks").glob("*.ipynb"):
         cells = json.loads(nb.read_text())["cells"]
         assert not any(c.get("outputs") or c.get("execution_count") for c in cells
@@ -99,7 +100,7 @@ def test_a_missing_input_fails_the_run_and_keeps_the_executed_copy(tmp_path):
     first = report.notebooks[0]
     assert first.status == "failed" and "does not exist" in first.error.message
     assert first.output.exists()
-    assert [n.status for n in report.notebooks[1:]] == ["skipped"] * 5
+    assert [n.status for n in report.notebooks[1:]] == ["skipped"] * 6
     assert not list((root / "deliverables").glob("*.html"))
 
 
@@ -108,7 +109,8 @@ def test_demo_run_produces_the_deliverables(demo_run):
     assert report.ok, [n.error for n in report.notebooks]
     assert [n.name for n in report.notebooks] == ["1-needs-analysis", "2-capability-model",
                                                   "3-learning-plans", "4-roi-business-case",
-                                                  "5-strategy-tracking", "9-executive-summary"]
+                                                  "5-strategy-tracking", "6-progress",
+                                                  "9-executive-summary"]
     deliverables = root / "deliverables"
     html = (deliverables / "demo-bio-needs-analysis.html").read_text(encoding="utf-8")
     assert "Demo Bio" in html and "<script" not in html
@@ -133,7 +135,7 @@ def test_manifest(demo_run):
     paths = {i["path"] for i in manifest["inputs"]}
     assert any(p.endswith("data/raw/self.csv") for p in paths)
     assert {"ldkit", "python", "pandas", "papermill"} <= set(manifest["versions"])
-    assert [n["status"] for n in manifest["notebooks"]] == ["ok"] * 6
+    assert [n["status"] for n in manifest["notebooks"]] == ["ok"] * 7
     assert manifest["parameters"]["1-needs-analysis"]["client"] == "Demo Bio"
     assert manifest["parameters"]["1-needs-analysis"]["segment_by"] == ["region"]
 

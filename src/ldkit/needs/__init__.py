@@ -13,6 +13,7 @@ Public API::
     segment_table, suppress_small                              segments (rule: ldkit.disclosure)
     plot_gap_heatmap, plot_locus_for_focus, plot_self_vs_manager, plot_rating_distributions
     write_needs_tables                                         CSV + Excel workbook
+    compare_waves, dz_interval, WaveComparison                 baseline against follow-up wave
 """
 
 from ldkit.needs.agreement import mean_self_minus_manager, self_vs_manager
@@ -27,6 +28,7 @@ from ldkit.needs.gaps import (
 from ldkit.needs.reliability import AlphaResult, cronbach_alpha
 from ldkit.needs.scoring import NeedsResult, score_needs, write_needs_tables
 from ldkit.needs.segments import TOTAL, segment_table, suppress_small
+from ldkit.needs.waves import WaveComparison, compare_waves, dz_interval
 
 _PLOTS = ("plot_gap_heatmap", "plot_locus_for_focus", "plot_rating_distributions",
           "plot_self_vs_manager")
@@ -45,9 +47,12 @@ __all__ = [
     "TOTAL",
     "AlphaResult",
     "NeedsResult",
+    "WaveComparison",
     "borich",
     "combine_surveys",
+    "compare_waves",
     "cronbach_alpha",
+    "dz_interval",
     "gap_table",
     "locus_for_focus",
     "mean_self_minus_manager",

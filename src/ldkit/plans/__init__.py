@@ -10,6 +10,7 @@ Public API (so far)::
     cohort_view, CohortView               seats per activity and month, hours, cost, mix, coverage
     lms_assignments, write_lms_csv        learner, activity id, due date for LMS bulk enrolment
     write_plan_documents, PlanDocuments   one document per learner, HTML (print-ready) and DOCX
+    plan_progress, PlanProgress           plan progress from an LMS completion export
     synthetic.make_plan_inputs            seeded synthetic model, catalog and gap table (scale)
 
 The engagement notebook ``3-learning-plans`` runs :func:`ldkit.plans.step.learning_plans_step`.
@@ -30,6 +31,7 @@ from ldkit.plans.catalog import (
 )
 from ldkit.plans.cohort import CohortView, cohort_view, lms_assignments, write_lms_csv
 from ldkit.plans.documents import PlanDocuments, write_plan_documents
+from ldkit.plans.progress import PlanProgress, plan_progress
 
 __all__ = [
     "FORMATS",
@@ -40,11 +42,13 @@ __all__ = [
     "CohortView",
     "PlanDocuments",
     "PlanOptions",
+    "PlanProgress",
     "PlanSet",
     "Program",
     "build_plans",
     "cohort_view",
     "lms_assignments",
+    "plan_progress",
     "read_catalog",
     "starter_catalog",
     "starter_catalogs",
