@@ -24,6 +24,7 @@ from ldkit.deliverables import (
     render_workbook,
 )
 from ldkit.errors import ParameterError
+from ldkit.layout import text_width
 
 
 def _png(kind: str) -> bytes:
@@ -136,20 +137,23 @@ def test_workbook_sheets_and_layout(rendered, report):
         assert ws.freeze_panes == "A2"
         assert ws.auto_filter.ref.startswith("A1:")
         assert all(cell.font.bold for cell in ws[1])
-    assert wb["Gap by role"].column_dimensions["A"].width >= len("Medical Science Liaison")
+    # the widest name fits, measured with font metrics in widths of "0" (Excel's unit)
+    digit = text_width("0", 11)
+    needed = text_width("Medical Science Liaison", 11) / digit
+    assert wb["Gap by role"].column_dimensions["A"].width >= needed
     assert wb["Current level by capability"].auto_filter.ref == "A1:C31"
 
 
 def test_workbook_values_and_formats(rendered):
     ws = load_workbook(rendered["xlsx"])["Gap by role"]
-    assert [c.value for c in ws[1]] == ["role", "n", "mean_gap", "share_below", "suppressed"]
-    assert ws["B2"].value == 12 and ws["B2"].number_format == "0"
+    assert [c.value for c in ws[1]] == ["Role", "n", "Gap", "Share below", "Hidden"]
+    assert ws["B2"].value == 12 and ws["B2"].number_format == "#,##0"
     assert ws["C2"].number_format == "0.0"  # explicit
     assert ws["D2"].value == 0.5 and ws["D2"].number_format == "0%"
     assert ws["C3"].value is None and ws["D3"].value is None  # NaN left empty
     assert ws["E3"].value == "n < 5"
     other = load_workbook(rendered["xlsx"])["Current level by capability"]
-    assert other["C2"].number_format == "0.00"
+    assert other["C2"].number_format == "#,##0.00"
 
 
 def test_sheet_names_are_valid_and_unique(tmp_path):
@@ -181,8 +185,8 @@ def test_deck_slide_titles_in_order(rendered):
     assert titles == [
         "Needs analysis", "Agenda", "Key findings",
         "Gap by role chart", "Gap by role",
-        "Trend", "Current level by capability", "Current level by capability (cont.)",
-        "Current level by capability (cont.)",
+        "Trend", "Current level by capability (1 of 3)",
+        "Current level by capability (2 of 3)", "Current level by capability (3 of 3)",
         "Next steps",
     ]
 
@@ -206,7 +210,7 @@ def test_deck_tables_are_native_and_continued(rendered):
     slides = list(Presentation(str(rendered["pptx"])).slides)
     (gap,) = _tables(slides[4])
     cells = [[c.text for c in row.cells] for row in gap.rows]
-    assert cells[0] == ["role", "n", "mean_gap", "share_below", "suppressed"]
+    assert cells[0] == ["Role", "n", "Gap", "Share below", "Hidden"]
     assert cells[1] == ["Sales Representative", "12", "0.8", "50%", ""]
     assert cells[2] == ["Key Account Manager", "3", "–", "–", "n < 5"]
     assert cells[3][1] == "1,234"
@@ -216,7 +220,7 @@ def test_deck_tables_are_native_and_continued(rendered):
     for slide, size in zip(slides[6:9], (12, 12, 6), strict=True):
         (table,) = _tables(slide)
         assert len(table.rows) == size + 1
-        assert table.cell(0, 0).text == "capability"  # header repeated
+        assert table.cell(0, 0).text == "Capability"  # header repeated
         rows += [[c.text for c in row.cells] for row in list(table.rows)[1:]]
     assert [r[0] for r in rows] == list(CAPABILITIES["capability"])
     assert rows[0] == ["Capability 00", "10", "1.00"] and rows[-1][2] == "4.00"
@@ -321,7 +325,7 @@ def test_index_is_shown(tmp_path):
     pivot = pd.DataFrame({"EU": [1.5], "US": [2.0]}, index=pd.Index(["rep"], name="role"))
     report = Report("Acme", "T", sections=(Section("S", tables=(Table("Pivot", pivot),)),))
     ws = load_workbook(render_workbook(report, tmp_path / "p.xlsx"))["Pivot"]
-    assert [c.value for c in ws[1]] == ["role", "EU", "US"]
+    assert [c.value for c in ws[1]] == ["Role", "EU", "US"]
 
 
 def test_detail_tables_stay_off_the_deck(tmp_path):
