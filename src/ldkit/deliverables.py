@@ -72,6 +72,7 @@ __all__ = [
     "render_deck",
     "render_html",
     "render_workbook",
+    "table_layout",
 ]
 
 DASH = "–"
@@ -79,7 +80,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 BRAND = "1F4E5F"
 MUTED = "4A555C"
 """Grey of notes, captions and footers (contrast 7.9:1 on white)."""
-ROWS_PER_SLIDE = 12
+ROWS_PER_SLIDE = 14
 """At most this many body rows on one slide (fewer when the rows are tall)."""
 BULLETS_PER_SLIDE = 8
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -1116,26 +1117,49 @@ def table_layout(header: Sequence[str], rows: Sequence[Sequence[str]], width_pt:
     """
     pad = 2 * CELL_MARGIN_LR * 72 + 1
     sample = rows[:400]
-    size = first_size
-    mins: list[float] = []
-    for size in [s for s in TABLE_SIZES if s <= first_size] or [TABLE_SIZES[-1]]:
+    sizes = [s for s in TABLE_SIZES if s <= first_size] or [TABLE_SIZES[-1]]
+
+    def measure(size: int) -> tuple[list[float], list[float]]:
         scaled = size * WRAP_SAFETY
         mins = [max([longest_token(h, scaled, bold=True)]
                     + [longest_token(r[c], scaled) for r in sample]) + pad
                 for c, h in enumerate(header)]
-        if sum(mins) <= width_pt:
-            break
-    scaled = size * WRAP_SAFETY
-    prefs = [max([text_width(h, scaled, bold=True) if len(h) < 16 else mins[c] - pad]
-                 + [max(text_width(line, scaled) for line in r[c].split("\n")) for r in sample]
-                 ) + pad for c, h in enumerate(header)]
-    prefs = [max(p, m) for p, m in zip(prefs, mins, strict=True)]
-    if sum(prefs) <= width_pt:
-        return size, prefs
+        prefs = [max([text_width(h, scaled, bold=True) if len(h) < 16 else mins[c] - pad]
+                     + [max(text_width(line, scaled) for line in r[c].split("\n"))
+                        for r in sample]) + pad for c, h in enumerate(header)]
+        return mins, [max(p, m) for p, m in zip(prefs, mins, strict=True)]
+
+    measured = {size: measure(size) for size in sizes}
+    for size in sizes:  # the largest size at which no cell wraps at all
+        if sum(measured[size][1]) <= width_pt:
+            return size, measured[size][1]
+    size = next((s for s in sizes if sum(measured[s][0]) <= width_pt), sizes[-1])
+    mins, prefs = measured[size]
     extra = max(width_pt - sum(mins), 0.0)
     want = [p - m for p, m in zip(prefs, mins, strict=True)]
     total = sum(want) or 1.0
     return size, [m + extra * w / total for m, w in zip(mins, want, strict=True)]
+
+
+def _pages(heights: Sequence[float], room: float, most: int) -> list[list[int]]:
+    """Rows split into slides: as few as the room and ``most`` rows a slide allow, then
+    balanced (30 rows at most 12 a slide: 10, 10, 10, not 12, 12, 6)."""
+    pages: list[list[int]] = [[]]
+    used = 0.0
+    for i, h in enumerate(heights):
+        if pages[-1] and (used + h > room or len(pages[-1]) >= most):
+            pages.append([])
+            used = 0.0
+        pages[-1].append(i)
+        used += h
+    count = len(pages)
+    if count > 1:
+        per = math.ceil(len(heights) / count)
+        even = [list(range(i, min(i + per, len(heights))))
+                for i in range(0, len(heights), per)]
+        if len(even) == count and all(sum(heights[i] for i in page) <= room for page in even):
+            return even
+    return pages
 
 
 class _Deck:
@@ -1242,6 +1266,7 @@ class _Deck:
         box.name = "Footer"
         paragraph = box.text_frame.paragraphs[0]
         paragraph.text = text
+        paragraph.alignment = PP_ALIGN.LEFT
         self._font(paragraph.font, 10, color=self.muted)
         num = slide.shapes.add_textbox(self.margin + self.width - Inches(0.8), self.footer_top,
                                        Inches(0.8), Inches(0.3))
@@ -1383,22 +1408,14 @@ class _Deck:
         report = self.report
         header, numeric, rows = _texts(table, report)
         ncols = len(header)
-        first = 14 if ncols <= 6 else 12 if ncols <= 10 else 10
-        size, widths_pt = table_layout(header, rows, _pt(self.width), first)
+        size, widths_pt = table_layout(header, rows, _pt(self.width), 14 if ncols <= 12 else 12)
         head_h = _row_height_pt(header, widths_pt, size, bold=True)
         heights = [_row_height_pt(r, widths_pt, size) for r in rows]
         legend = _legend(table, report.min_group_size)
         note = " ".join(p for p in (report.text(table.note), legend) if p)
         note_h = _pt(self._text_height(note, NOTE_SIZE)) + 6 if note else 0.0
         room = _pt(self.body_bottom - self.body_top) - note_h - head_h
-        pages: list[list[int]] = [[]]
-        used = 0.0
-        for i, h in enumerate(heights):
-            if pages[-1] and (used + h > room or len(pages[-1]) >= ROWS_PER_SLIDE):
-                pages.append([])
-                used = 0.0
-            pages[-1].append(i)
-            used += h
+        pages = _pages(heights, room, ROWS_PER_SLIDE)
         title = report.text(table.title)
         first_slide = None
         widths = [int(w * EMU_PER_PT) for w in widths_pt]

@@ -22,6 +22,7 @@ from pathlib import Path
 __all__ = [
     "DECK_FONT",
     "LINE_SPACING",
+    "deck_layout_problems",
     "font_file",
     "line_count",
     "longest_token",
@@ -112,3 +113,96 @@ def wrap_lines(text: str, size: float, width: float, *, bold: bool = False) -> l
 def line_count(text: str, size: float, width: float, *, bold: bool = False) -> int:
     """Lines ``text`` takes at ``width`` points (see :func:`wrap_lines`)."""
     return len(wrap_lines(text, size, width, bold=bold))
+
+
+def _size_pt(paragraph, default: float) -> float:
+    for run in paragraph.runs:
+        if run.font.size is not None:
+            return run.font.size.pt
+    if paragraph.font.size is not None:
+        return paragraph.font.size.pt
+    return default
+
+
+def _bold(paragraph) -> bool:
+    return any(bool(r.font.bold) for r in paragraph.runs) or bool(paragraph.font.bold)
+
+
+def deck_layout_problems(path: str | Path) -> list[str]:
+    """Every place in a .pptx where text would not survive rendering, measured with font
+    metrics: a word or number wider than its table cell (it would break), a table taller
+    than the room above the footer, a note or caption that overlaps the table or picture
+    above it, a shape outside the slide, a title that needs more lines than its box holds.
+
+    An empty list means the deck passes. Measured as :func:`text_width` measures (Calibri
+    or a metric-compatible font).
+    """
+    from pptx import Presentation
+
+    prs = Presentation(str(path))
+    emu_pt = 12700
+    footer_top = prs.slide_height / emu_pt - 0.5 * 72
+    problems: list[str] = []
+    for number, slide in enumerate(prs.slides, start=1):
+        where = f"slide {number}"
+        bottoms: list[tuple[float, float, str]] = []  # (top, bottom, kind) of tables, pictures
+        for shape in slide.shapes:
+            left, top = (shape.left or 0) / emu_pt, (shape.top or 0) / emu_pt
+            width, height = (shape.width or 0) / emu_pt, (shape.height or 0) / emu_pt
+            if (left < -0.5 or top < -0.5 or left + width > prs.slide_width / emu_pt + 0.5
+                    or top + height > prs.slide_height / emu_pt + 0.5):
+                problems.append(f"{where}: '{shape.name}' lies outside the slide")
+            if shape.has_table:
+                table = shape.table
+                widths = [c.width / emu_pt for c in table.columns]
+                total = 0.0
+                for r, row in enumerate(table.rows):
+                    need = 0.0
+                    for c, cell in enumerate(row.cells):
+                        inner = widths[c] - (cell.margin_left + cell.margin_right) / emu_pt
+                        lines = 0
+                        for paragraph in cell.text_frame.paragraphs:
+                            size, bold = _size_pt(paragraph, 18.0), _bold(paragraph)
+                            for token in tokens(paragraph.text):
+                                if text_width(token, size, bold=bold) > inner:
+                                    problems.append(
+                                        f"{where}: '{token}' (row {r + 1}, column {c + 1}) is "
+                                        f"wider than its cell and would break")
+                            lines += line_count(paragraph.text, size, inner, bold=bold)
+                            line_h = size * LINE_SPACING
+                        margins = (cell.margin_top + cell.margin_bottom) / emu_pt
+                        need = max(need, lines * line_h + margins)
+                    total += max(row.height / emu_pt, need)
+                bottom = top + total
+                if bottom > footer_top + 0.5:
+                    problems.append(f"{where}: table '{shape.name}' is {bottom - footer_top:.0f}"
+                                    " pt taller than the room above the footer")
+                bottoms.append((top, bottom, "table"))
+            elif shape.shape_type == 13:  # picture
+                bottoms.append((top, top + height, "picture"))
+        for shape in slide.shapes:
+            if not shape.has_text_frame or shape.name not in ("Note", "Caption"):
+                continue
+            top = shape.top / emu_pt
+            for above_top, above_bottom, kind in bottoms:
+                if above_top < top < above_bottom - 0.5:
+                    problems.append(f"{where}: the {shape.name.lower()} overlaps the {kind} "
+                                    "above it")
+            text = shape.text_frame.text
+            paragraph = shape.text_frame.paragraphs[0]
+            size = _size_pt(paragraph, 18.0)
+            inner = shape.width / emu_pt - 2 * 0.1 * 72
+            bottom = top + line_count(text, size, inner) * size * LINE_SPACING + 7.2
+            if bottom > footer_top + 0.5:
+                problems.append(f"{where}: the {shape.name.lower()} runs into the footer")
+        title = slide.shapes.title
+        if title is not None and title.text_frame.text:
+            paragraph = title.text_frame.paragraphs[0]
+            size = _size_pt(paragraph, 44.0)
+            inner_w = title.width / emu_pt - 2 * 0.1 * 72
+            inner_h = title.height / emu_pt - 2 * 0.05 * 72
+            lines = line_count(title.text_frame.text, size, inner_w, bold=True)
+            if lines * size * LINE_SPACING > inner_h + 1:
+                problems.append(f"{where}: the title needs {lines} lines at {size:g} pt and "
+                                "does not fit its box")
+    return problems
