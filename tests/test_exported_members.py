@@ -29,7 +29,7 @@ MODULES = [
     "ldkit.roi.finance", "ldkit.roi.sensitivity", "ldkit.roi.appraisal", "ldkit.roi.model",
     "ldkit.roi.case", "ldkit.roi.plots", "ldkit.roi.step", "ldkit.roi.report", "ldkit.roi.demo",
     "ldkit.evaluation", "ldkit.batch", "ldkit.batch.report", "ldkit.batch.schedule",
-    "ldkit.kernels",
+    "ldkit.kernels", "ldkit.vocabulary", "ldkit.layout",
 ]
 
 
