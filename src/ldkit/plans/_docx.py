@@ -75,10 +75,18 @@ def _table(document: Any, header: list[str], rows: list[list[str]],
         for cell, text in zip(cells, values, strict=False):
             cell.text = text
     if widths:
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths, strict=False):
-                cell.width = Cm(width)
+        _widths(table, widths)
     return table
+
+
+def _widths(table: Any, widths: list[float]) -> None:
+    """Column widths Word and LibreOffice both honour: fixed layout, the grid and each cell."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=False):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=False):
+            cell.width = Cm(width)
 
 
 def plan_docx(doc: dict[str, Any], grid: dict[str, Any], docs: Any = None) -> Any:
@@ -167,10 +175,7 @@ def plan_docx(doc: dict[str, Any], grid: dict[str, Any], docs: Any = None) -> An
             for cell, on in zip(cells[1:], row["spans"], strict=False):
                 if on:
                     _shade(cell, MODALITY_COLORS.get(row["modality"], "#888888"))
-        for row in table.rows:
-            row.cells[0].width = Cm(7.0)
-            for cell in row.cells[1:]:
-                cell.width = Cm((usable - 7.0) / max(len(months), 1))
+        _widths(table, [7.0] + [(usable - 7.0) / max(len(months), 1)] * len(months))
         _para(document, "Shaded months: " + ", ".join(
             f"{MODALITY_NAMES[m]} ({c})" for m, c in (("experiential", "dark teal"),
                                                       ("social", "orange"),

@@ -264,10 +264,14 @@ class PlanDocuments:
     def _evidence_text(self, learner: Any, capability: str) -> str:
         rated = self._ratings.get((learner, capability), {})
         parts = []
+        def level(value: float) -> str:
+            number, _, name = self._level(capability, value).partition(" ")
+            return f"{number} ({name})" if name else number
+
         if "self" in rated:
-            parts.append(f"you rated yourself {self._level(capability, rated['self'])}")
+            parts.append(f"you rated yourself {level(rated['self'])}")
         if "manager" in rated:
-            parts.append(f"your manager rated you {self._level(capability, rated['manager'])}")
+            parts.append(f"your manager rated you {level(rated['manager'])}")
         if not parts:
             return ""
         text = " and ".join(parts)
@@ -511,8 +515,9 @@ class PlanDocuments:
         months = []
         d = date(start.year, start.month, 1)
         while d <= end:
-            if d >= start:
-                months.append({"x": round(x(d), 1), "label": d.strftime("%b %Y")})
+            if d >= start and x(d) + 44 <= width:  # a label that would be cut is left out
+                months.append({"x": round(x(d), 1),
+                               "label": f"{self.style.months[d.month - 1][:3]} {d.year}"})
             d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
         height = marks_y + 28
         return {"width": width, "height": height, "label_width": label_width, "bars": bars,
