@@ -393,7 +393,7 @@ def test_html_page_size_numbers_alt_text_and_branding(tmp_path):
     assert "size: A4" in html and "counter(page)" in html and "counter(pages)" in html
     assert 'alt="Bar chart of the gap by role: Key Account Managers lag most, 1.1 levels."' in html
     assert 'alt="Chart: Trend."' in html
-    assert "Northwind Advisory" in html and "Draft v2" in html and "7 December 2026" in html
+    assert "Northwind Advisory" in html and "Draft v2" in html and "7 Dec 2026" in html
     assert "--brand: #2E7D32" in html
     assert re.findall(r"<h(\d)", html)[:3] == ["1", "2", "2"]  # one h1, then sections
 

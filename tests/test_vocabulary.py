@@ -141,7 +141,7 @@ def test_renderers_speak_the_vocabulary(tmp_path):
                     sections=(Section("Costs", tables=(Table("Programme costs", frame),)),))
     html = render_html(report, tmp_path / "r.html").read_text(encoding="utf-8")
     body = html[html.index("<body>"):]
-    assert "Program review" in body and "December 7, 2026" in body
+    assert "Program review" in body and "Dec 7, 2026" in body
     assert "Value per unit" in body and "<td class=\"num\">240</td>" in body
     assert "63%" in body and "Dec 31, 2026" in body and "same answer throughout" in body
     assert not SNAKE.search(re.sub(r"<[^>]+>", " ", body))

@@ -83,6 +83,7 @@ MUTED = "4A555C"
 ROWS_PER_SLIDE = 14
 """At most this many body rows on one slide (fewer when the rows are tall)."""
 BULLETS_PER_SLIDE = 8
+_ISO_IN_TEXT = re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}(?![\w-])")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _FORMAT = re.compile(r"(?P<int>[#0,]*0)(?:\.(?P<dec>0+))?(?P<pct>%?)")
 
@@ -434,13 +435,16 @@ class Report:
     # -- the words every renderer uses (one place) --------------------------------------
 
     def text(self, value: str) -> str:
-        """Client text in the report's spelling, known codes by their names."""
-        return vocab.spell(vocab.value_label(value, self.labels), self.locale)
+        """Client text in the report's spelling, known codes by their names, ISO dates in
+        the locale's style ("status at 2026-12-31" -> "status at 31 Dec 2026")."""
+        text = vocab.spell(vocab.value_label(value, self.labels), self.locale)
+        return _ISO_IN_TEXT.sub(
+            lambda m: vocab.format_date(m.group(0), self.locale, short=True), text)
 
     @property
     def date_text(self) -> str:
-        """The date as the locale writes it ("7 December 2026"), or as given."""
-        formatted = vocab.format_date(self.date, self.locale)
+        """The date as the locale writes it ("7 Dec 2026"), or as given."""
+        formatted = vocab.format_date(self.date, self.locale, short=True)
         return formatted or self.date
 
     @property
@@ -1056,7 +1060,10 @@ def render_workbook(report: Report, path: str | Path) -> Path:
     summary = wb.active
     summary.title = "Summary"
     pairs = report.tables()
-    names = _sheet_names([report.text(t.title) for _, t in pairs], taken=["Summary"])
+    titles = [report.text(t.title) for _, t in pairs]
+    titles = [t if len(t) <= 31 else report.text(_ISO_IN_TEXT.sub("", table.title))
+              for t, (_, table) in zip(titles, pairs, strict=True)]  # a date will not fit
+    names = _sheet_names(titles, taken=["Summary"])
     for name, (_, table) in zip(names, pairs, strict=True):
         _write_table_sheet(wb.create_sheet(name), table, report)
     _write_summary(summary, report, [(n, s, t) for n, (s, t) in zip(names, pairs, strict=True)])
@@ -1264,6 +1271,7 @@ class _Deck:
         box = slide.shapes.add_textbox(self.margin, self.footer_top, self.width - Inches(0.8),
                                        Inches(0.3))
         box.name = "Footer"
+        box.text_frame.word_wrap = True  # else LibreOffice centres an auto-width box
         paragraph = box.text_frame.paragraphs[0]
         paragraph.text = text
         paragraph.alignment = PP_ALIGN.LEFT
@@ -1271,6 +1279,7 @@ class _Deck:
         num = slide.shapes.add_textbox(self.margin + self.width - Inches(0.8), self.footer_top,
                                        Inches(0.8), Inches(0.3))
         num.name = "Slide number"
+        num.text_frame.word_wrap = True
         paragraph = num.text_frame.paragraphs[0]
         paragraph.text = str(number)
         paragraph.alignment = PP_ALIGN.RIGHT

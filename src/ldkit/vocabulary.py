@@ -193,7 +193,7 @@ def format_date(value: Any, locale: str | None = None, *, short: bool = False) -
         return "" if value is None else str(value)
     month = style.months[day.month - 1]
     if short:
-        month = month if len(month) <= 4 else month[:3]
+        month = month[:3]
     return style.date_long.format(d=day.day, month=month, y=day.year)
 
 
