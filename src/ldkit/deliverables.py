@@ -898,6 +898,17 @@ def _excel_width(texts: Iterable[str], *, bold: bool = False) -> float:
     return widest / digit + 1.5
 
 
+def _fit_row(ws: Any, row: int, texts: Sequence[tuple[str, float]], *, bold: bool = False
+             ) -> None:
+    """Set a row's height to hold its wrapped texts: (text, column width in Excel units).
+    LibreOffice does not grow a row for wrapped text it did not lay out itself."""
+    digit = text_width("0", 11)
+    lines = max((len(wrap_lines(t, 11 * 1.03, max(w - 1, 1) * digit, bold=bold))
+                 for t, w in texts if t), default=1)
+    if lines > 1:
+        ws.row_dimensions[row].height = round(lines * 14.4 + 2, 1)
+
+
 def _write_table_sheet(ws: Any, table: Table, report: Report) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -945,6 +956,8 @@ def _write_table_sheet(ws: Any, table: Table, report: Report) -> None:
         width = max(_excel_width(column), min(_excel_width(header[c - 1].split(), bold=True),
                                                30))
         ws.column_dimensions[get_column_letter(c)].width = round(min(max(width, 8), 60), 1)
+    _fit_row(ws, 1, [(h, ws.column_dimensions[get_column_letter(c)].width)
+                      for c, h in enumerate(header, start=1)], bold=True)
     last = f"{get_column_letter(len(header))}{max(len(frame) + 1, 2)}"
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{last}"
@@ -961,7 +974,9 @@ def _write_summary(ws: Any, report: Report, sheets: Sequence[tuple[str, Section,
     bold = Font(name=DECK_FONT, bold=True)
     heading = Font(name=DECK_FONT, bold=True, size=12, color=brand)
     wrap = Alignment(wrap_text=True, vertical="top")
-    ws.column_dimensions["A"].width = 24
+    first_width = max(24.0, _excel_width([n for n, _, _ in sheets]),
+                      _excel_width(["Minimum group size"], bold=True))
+    ws.column_dimensions["A"].width = round(min(first_width, 34), 1)
     ws.column_dimensions["B"].width = 95
     _text_cell(ws["A1"], _excel_value(report.text(report.title)))
     ws["A1"].font = Font(name=DECK_FONT, bold=True, size=16, color=brand)
@@ -983,6 +998,7 @@ def _write_summary(ws: Any, report: Report, sheets: Sequence[tuple[str, Section,
         ws.cell(row=r, column=1).font = bold
         _text_cell(ws.cell(row=r, column=2), _excel_value(text))
         ws.cell(row=r, column=2).alignment = wrap
+        _fit_row(ws, r, [(text, 95)])
         r += 1
 
     def block(title: str, items: Sequence[str]) -> None:
@@ -997,6 +1013,7 @@ def _write_summary(ws: Any, report: Report, sheets: Sequence[tuple[str, Section,
             ws.cell(row=r, column=1, value=i).alignment = Alignment(horizontal="left")
             _text_cell(ws.cell(row=r, column=2), _excel_value(report.text(item)))
             ws.cell(row=r, column=2).alignment = wrap
+            _fit_row(ws, r, [(report.text(item), 95)])
             r += 1
 
     block("Key findings", report.key_findings)
@@ -1020,6 +1037,7 @@ def _write_summary(ws: Any, report: Report, sheets: Sequence[tuple[str, Section,
                 if p)
             _text_cell(ws.cell(row=r, column=2), _excel_value(about))
             ws.cell(row=r, column=2).alignment = wrap
+            _fit_row(ws, r, [(about, 95)])
             r += 1
     ws.print_title_rows = "1:1"
     _print_setup(ws, report, landscape=False, title="Summary")
