@@ -31,6 +31,7 @@ are checked against WCAG 2.1 AA (:func:`contrast_ratio`, :func:`readable_color`)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -263,16 +264,16 @@ _SPELLING = (  # British -> American; whole words, any case of the first letter
 )
 
 
-def _respell(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
-    for source, target in pairs:
-        pattern = re.compile(r"\b" + source + r"\b", re.IGNORECASE)
-
-        def swap(match: re.Match, target: str = target) -> str:
-            word = match.group(0)
-            return target.capitalize() if word[0].isupper() else target
-
-        text = pattern.sub(swap, text)
-    return text
+@functools.lru_cache(maxsize=4)
+def _speller(us: bool) -> tuple[re.Pattern, dict[str, str]]:
+    """One pattern for every word pair of a direction, and the lower-case replacements."""
+    if us:
+        pairs = dict(_SPELLING)
+    else:
+        pairs = {u: g for g, u in _SPELLING if u not in ("program", "programs")}
+        pairs |= {"program": "programme", "programs": "programmes"}
+    words = sorted(pairs, key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(words) + r")\b", re.IGNORECASE), pairs
 
 
 def spell(text: str, locale: str | None = None) -> str:
@@ -284,10 +285,14 @@ def spell(text: str, locale: str | None = None) -> str:
     style = locale_style(locale)
     if style.language != "en" or not text:
         return text
-    if style.us_spelling:
-        return _respell(text, _SPELLING)
-    british = tuple((us, gb) for gb, us in _SPELLING if us not in ("program", "programs"))
-    return _respell(text, (*british, ("program", "programme"), ("programs", "programmes")))
+    pattern, pairs = _speller(style.us_spelling)
+
+    def swap(match: re.Match) -> str:
+        word = match.group(0)
+        target = pairs[word.lower()]
+        return target.capitalize() if word[0].isupper() else target
+
+    return pattern.sub(swap, text)
 
 
 # --------------------------------------------------------------------------- names
@@ -392,12 +397,17 @@ def value_label(value: str, labels: Mapping[str, str] | None = None) -> str:
         return VALUE_LABELS[value]
     if _SNAKE.match(value):
         return label(value).lower() if value.islower() else label(value)
-    if labels or VALUE_LABELS:
-        known = {**VALUE_LABELS, **(labels or {})}
-        pattern = re.compile(r"(?<![\w.-])(" + "|".join(
-            re.escape(k) for k in sorted(known, key=len, reverse=True)) + r")(?![\w-])")
+    known = {**VALUE_LABELS, **(labels or {})} if labels else VALUE_LABELS
+    pattern = _codes_pattern(tuple(known))
+    if pattern.search(value):
         value = pattern.sub(lambda m: str(known[m.group(1)]), value)
     return value
+
+
+@functools.lru_cache(maxsize=64)
+def _codes_pattern(codes: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"(?<![\w.-])(" + "|".join(
+        re.escape(k) for k in sorted(codes, key=len, reverse=True)) + r")(?![\w-])")
 
 
 # --------------------------------------------------------------------------- colour
