@@ -446,3 +446,37 @@ def test_deck_uses_the_firms_template(tmp_path):
     assert deck_layout_problems(deck) == []
     with pytest.raises(ParameterError, match="'pptx_template' parameter of Branding"):
         Branding(pptx_template=tmp_path / "missing.pptx")
+
+
+def _colours(frame):
+    for paragraph in frame.paragraphs:
+        for font in [paragraph.font, *[r.font for r in paragraph.runs]]:
+            if font.color and font.color.type is not None and font.color.rgb is not None:
+                yield str(font.color.rgb)
+
+
+def test_every_text_colour_in_the_deck_passes_wcag_aa(tmp_path):
+    """Brand colours that fail (gold on white) are darkened; every colour set on text, and
+    white header text on the brand fill, reach 4.5:1 (WCAG 2.1 AA)."""
+    from ldkit.vocabulary import contrast_ratio
+
+    brand = Branding(firm="Northwind", status="Draft v2", colors=("#FFD700",))
+    report = Report("Acme", "Needs analysis", branding=brand, date="2026-12-07",
+                    subtitle="Field force", sections=make_report().sections,
+                    key_findings=("One.",), next_steps=("Two.",))
+    prs = Presentation(str(render_deck(report, tmp_path / "d.pptx")))
+    seen = set()
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                for colour in _colours(shape.text_frame):
+                    seen.add(colour)
+                    assert contrast_ratio(f"#{colour}", "#FFFFFF") >= 4.5, colour
+            if shape.has_table:
+                for row in shape.table.rows:
+                    for cell in row.cells:
+                        fill = (str(cell.fill.fore_color.rgb) if cell.fill.type == 1
+                                else "FFFFFF")
+                        for colour in _colours(cell.text_frame):
+                            assert contrast_ratio(f"#{colour}", f"#{fill}") >= 4.5
+    assert brand.colors[0].lstrip("#") in seen  # the (darkened) brand colour is used

@@ -1355,9 +1355,10 @@ class _Deck:
         for i, line in enumerate(p for p in lines if p):
             paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
             paragraph.text = line
+            status = line == report.branding.status
             self._font(paragraph.font, 24 if i == 0 else 18,
-                       color=self.brand if line == report.branding.status else None,
-                       bold=line == report.branding.status or None)
+                       color=self.brand if status else self.muted,  # AA contrast, not a tint
+                       bold=status or None)
         logo = report.branding.logo_bytes()
         if logo:
             pic = slide.shapes.add_picture(io.BytesIO(logo), 0, Inches(0.4),
