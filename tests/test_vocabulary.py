@@ -151,3 +151,19 @@ def test_renderers_speak_the_vocabulary(tmp_path):
                                         "Share of total", "Status at", "Flag"]
     assert ws["C2"].value == 240 and ws["C2"].number_format == "#,##0"
     assert isinstance(ws["E2"].value, dt.datetime)
+
+
+def test_codes_inside_text_read_as_words():
+    assert v.value_label("gxp_compliance 2 < 3") == "GxP compliance 2 < 3"
+    assert v.value_label("flip_weight: the weight at which") == "flip weight: the weight at which"
+    assert v.value_label("see data/raw/file_name.csv") == "see data/raw/file_name.csv"  # a path
+
+
+def test_sheet_names_end_on_a_whole_phrase():
+    from ldkit.deliverables import _sheet_names
+
+    names = _sheet_names(["Intangible benefits (not converted to money)",
+                          "Break-even improvement (ROI = 0)", "Learning programmes: status at ",
+                          "Application on the job (level 3)"], [])
+    assert names == ["Intangible benefits", "Break-even improvement",
+                     "Learning programmes status", "Application on the job"]

@@ -784,9 +784,17 @@ def _fit_words(text: str, limit: int) -> str:
         out = candidate
     if not out:  # one word longer than the limit
         return text[:limit]
-    kept = out.split(" ")
+    return _tidy_end(out)
+
+
+def _tidy_end(text: str) -> str:
+    """No trailing filler word, number or half-open bracket ("Break-even (ROI =" ->
+    "Break-even")."""
+    if text.count("(") > text.count(")"):
+        text = text[:text.rindex("(")].rstrip() or text
+    kept = text.split(" ")
     while len(kept) > 1 and (kept[-1].lower().strip(",;.") in _FILLER
-                             or kept[-1][:1].isdigit()):
+                             or kept[-1][:1].isdigit() or kept[-1] in ("=", "(", ":")):
         kept.pop()
     return " ".join(kept).rstrip(" ,;.-–(")
 
@@ -801,7 +809,7 @@ def _sheet_names(titles: Sequence[str], taken: Iterable[str]) -> list[str]:
         base = " ".join(base.split()).strip("'") or "Table"
         if base.lower() == "history":  # reserved by Excel
             base = "History table"
-        name, k = _fit_words(base, 31), 2
+        name, k = _tidy_end(_fit_words(base, 31)), 2
         while name.lower() in used:
             suffix = f" ({k})"
             name, k = _fit_words(base, 31 - len(suffix)) + suffix, k + 1

@@ -330,6 +330,7 @@ _ACRONYMS = {"id": "ID", "roi": "ROI", "npv": "NPV", "lms": "LMS", "rfp": "RFP",
              "ci": "CI", "sd": "SD", "eur": "EUR", "usd": "USD", "gbp": "GBP", "hcp": "HCP",
              "gmp": "GMP", "gxp": "GxP", "fte": "FTE", "smart": "SMART"}
 _SNAKE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+$")
+_SNAKE_IN_TEXT = re.compile(r"(?<![\w./\\])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\w./\\])")
 
 
 def label(name: Any, labels: Mapping[str, str] | None = None) -> str:
@@ -396,12 +397,24 @@ def value_label(value: str, labels: Mapping[str, str] | None = None) -> str:
     if value in VALUE_LABELS:
         return VALUE_LABELS[value]
     if _SNAKE.match(value):
-        return label(value).lower() if value.islower() else label(value)
+        return _words(value)
     known = {**VALUE_LABELS, **(labels or {})} if labels else VALUE_LABELS
     pattern = _codes_pattern(tuple(known))
     if pattern.search(value):
         value = pattern.sub(lambda m: str(known[m.group(1)]), value)
+    if "_" in value:  # a code inside a phrase ("gxp_compliance 2 < 3") reads as words
+        value = _SNAKE_IN_TEXT.sub(lambda m: _words(m.group(0)), value)
     return value
+
+
+def _words(code: str) -> str:
+    """A snake_case code as words in running text: "flip_weight" -> "flip weight",
+    "gxp_compliance" -> "GxP compliance"."""
+    text = label(code)
+    first = text.split(" ")[0]
+    if code.islower() and first.lower() not in _ACRONYMS:
+        text = text[:1].lower() + text[1:]
+    return text
 
 
 @functools.lru_cache(maxsize=64)
