@@ -1004,6 +1004,7 @@ def _write_summary(ws: Any, report: Report, sheets: Sequence[tuple[str, Section,
     for label, text in rows:
         _text_cell(ws.cell(row=r, column=1), label)
         ws.cell(row=r, column=1).font = bold
+        ws.cell(row=r, column=1).alignment = Alignment(vertical="top")
         _text_cell(ws.cell(row=r, column=2), _excel_value(text))
         ws.cell(row=r, column=2).alignment = wrap
         _fit_row(ws, r, [(text, 95)])
@@ -1018,7 +1019,8 @@ def _write_summary(ws: Any, report: Report, sheets: Sequence[tuple[str, Section,
         ws.cell(row=r, column=1).font = heading
         r += 1
         for i, item in enumerate(items, start=1):
-            ws.cell(row=r, column=1, value=i).alignment = Alignment(horizontal="left")
+            ws.cell(row=r, column=1, value=i).alignment = Alignment(horizontal="left",
+                                                                    vertical="top")
             _text_cell(ws.cell(row=r, column=2), _excel_value(report.text(item)))
             ws.cell(row=r, column=2).alignment = wrap
             _fit_row(ws, r, [(report.text(item), 95)])
@@ -1038,6 +1040,7 @@ def _write_summary(ws: Any, report: Report, sheets: Sequence[tuple[str, Section,
             cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{quoted}'!A1",
                                        display=name)
             cell.font = Font(name=DECK_FONT, color="0563C1", underline="single")
+            cell.alignment = Alignment(vertical="top")
             about = " ".join(p for p in (
                 f"{report.text(section.title)}: {report.text(table.title)}.",
                 report.text(table.note),
