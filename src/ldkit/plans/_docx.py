@@ -64,11 +64,11 @@ def _repeat_header(row: Any) -> None:
 
 def _table(document: Any, header: list[str], rows: list[list[str]],
            widths: list[float] | None = None) -> Any:
-    table = document.add_table(rows=1, cols=len(header))
+    table = document.add_table(rows=1 if any(header) else 0, cols=len(header))
     _set_table_style(table)
-    for cell, text in zip(table.rows[0].cells, header, strict=False):
-        cell.text = text
-    if any(header):
+    if any(header):  # a key-value table has no header row
+        for cell, text in zip(table.rows[0].cells, header, strict=False):
+            cell.text = text
         _repeat_header(table.rows[0])
     for values in rows:
         cells = table.add_row().cells
@@ -158,7 +158,7 @@ def plan_docx(doc: dict[str, Any], grid: dict[str, Any], docs: Any = None) -> An
                  f"{i['title']}\n{i['why']}",
                  (f"{i['goal_rank']}. " if i["goal_rank"] else "") + i["capability"],
                  f"{i['format']}\n{i['how']}", hours(i["hours"])]
-                for i in doc["activities"]], [2.8, usable - 9.4, 3.0, 2.4, 1.2])
+                for i in doc["activities"]], [2.8, usable - 10.0, 3.0, 2.4, 1.8])
 
         _heading(document, "Timeline", level=1)
         months = grid["months"]
