@@ -149,7 +149,7 @@ def plan_docx(doc: dict[str, Any], grid: dict[str, Any], docs: Any = None) -> An
                  g["capability"] + (f" ({g['source_text']})" if g.get("source_text") else "")
                  + (f"\n{g['evidence']}" if g.get("evidence") else ""),
                  g["current"], g["target"], g["indicator"]] for g in doc["goals"]],
-               [0.8, 4.6, 2.2, 2.4, usable - 10.0])
+               [0.8, 4.4, 2.9, 2.9, usable - 11.0])
 
     if doc["activities"]:
         _heading(document, "Activities", level=1)
