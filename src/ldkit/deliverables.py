@@ -663,6 +663,11 @@ def _slug(text: str, taken: set[str]) -> str:
     return slug
 
 
+KEEP_TOGETHER_ROWS = 15
+"""A printed table of at most this many rows moves whole to the next page rather than
+leave its header (or a few rows) stranded at the bottom of a page."""
+
+
 def _html_table(table: Table, report: Report, tid: str) -> dict[str, Any]:
     header, numeric, rows = _texts(table, report)
     return {
@@ -671,6 +676,7 @@ def _html_table(table: Table, report: Report, tid: str) -> dict[str, Any]:
         "header": list(zip(header, numeric, strict=True)),
         "rows": [list(zip(row, numeric, strict=True)) for row in rows],
         "wide": len(header) > 8,
+        "keep": len(rows) <= KEEP_TOGETHER_ROWS,
     }
 
 
