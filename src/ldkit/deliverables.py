@@ -729,10 +729,14 @@ def render_html(report: Report, path: str | Path) -> Path:
 
     The file holds no script and loads nothing: the style sheet is inline and
     figures are embedded as base64 ``data:`` URIs, so it opens offline and
-    prints cleanly. It has the client name, a table of contents linking to
-    every section, the key findings, each section (paragraphs, figures,
-    tables with right-aligned formatted numbers, "–" for hidden values), and
-    the next steps. All text is HTML-escaped.
+    prints cleanly. It has the client name (and the firm, logo and status of
+    the branding), a table of contents linking to every section, the key
+    findings, each section (paragraphs, figures with their alt text, tables
+    with right-aligned formatted numbers, "–" for hidden values), and the
+    next steps; one h1, an h2 per section. In print: the locale's paper (A4,
+    Letter for en-US), "Page n of N" and the footer in the page margin, table
+    headers repeated on every page, a table of up to 15 rows kept whole, wide
+    tables in a smaller type. All text is HTML-escaped.
 
     Parameters
     ----------
@@ -1228,7 +1232,6 @@ class _Deck:
         self.body_bottom = self.footer_top - Inches(0.08)
         self.brand = RGBColor.from_string(report.branding.primary)
         self.muted = RGBColor.from_string(MUTED)
-        self.numbers: list[Any] = []
 
     def _drop_slides(self) -> None:
         """Remove the template's own slides (its master and layouts stay)."""
@@ -1493,7 +1496,7 @@ class _Deck:
                             paragraph.alignment = PP_ALIGN.RIGHT
                         if r == 0:
                             paragraph.font.bold = True
-                            paragraph.font.color.rgb = _WHITE()
+                            paragraph.font.color.rgb = _white()
                     if r == 0:
                         cell.fill.solid()
                         cell.fill.fore_color.rgb = self.brand
@@ -1507,7 +1510,7 @@ class _Deck:
             slide.notes_slide.notes_text_frame.text = "\n\n".join(paragraphs)
 
 
-def _WHITE() -> Any:
+def _white() -> Any:
     from pptx.dml.color import RGBColor
 
     return RGBColor(0xFF, 0xFF, 0xFF)
