@@ -2,13 +2,18 @@
 #   make demo   set up .venv and run the demo end to end
 #   make test   set up .venv and run every check: ruff, pytest, nbval
 #   make lab    open JupyterLab on the workbench notebooks
+#   make render run the demo and render its decks, workbooks, HTML reports and two plan
+#               documents to PNG pages under demo-output/rendered (LibreOffice headless and
+#               Chromium; on Debian: apt-get install libreoffice-impress libreoffice-calc
+#               libreoffice-writer chromium poppler-utils imagemagick fonts-crosextra-carlito,
+#               which ../shared/tools/render installs on first use)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test lint pytest nbval lab bench notebooks clean
+.PHONY: demo test lint pytest nbval lab bench notebooks clean render
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +35,17 @@ pytest: $(STAMP)
 nbval: $(STAMP)
 	$(BIN)/python -m pytest -q --nbval --nbval-current-env \
 		--nbval-sanitize-with src/ldkit/nbval_sanitize.cfg notebooks
+
+RENDER ?= $(firstword $(wildcard ../shared/tools/render /work/shared/tools/render))
+DELIVER := demo-output/demo-bio/deliverables
+
+render: $(STAMP)
+	@test -n "$(RENDER)" || { echo "render: no ../shared/tools/render (set RENDER=path)"; exit 2; }
+	@test -d $(DELIVER) || $(BIN)/ldkit demo --out demo-output
+	for kind in pptx xlsx html; do $(RENDER) -o demo-output/rendered/$$kind $(DELIVER)/*.$$kind; done
+	$(RENDER) -o demo-output/rendered/plans $$(ls $(DELIVER)/plans/p*.html | head -1) \
+		$$(ls $(DELIVER)/plans/p*.docx | sed -n 2p)
+	@echo "Look at demo-output/rendered/*/*-sheet.png (every page of each file at once)."
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 
@@ -14,6 +15,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from ldkit.deliverables import (
+    Branding,
     Figure,
     Report,
     Section,
@@ -24,6 +26,7 @@ from ldkit.deliverables import (
     render_workbook,
 )
 from ldkit.errors import ParameterError
+from ldkit.layout import text_width
 
 
 def _png(kind: str) -> bytes:
@@ -136,20 +139,23 @@ def test_workbook_sheets_and_layout(rendered, report):
         assert ws.freeze_panes == "A2"
         assert ws.auto_filter.ref.startswith("A1:")
         assert all(cell.font.bold for cell in ws[1])
-    assert wb["Gap by role"].column_dimensions["A"].width >= len("Medical Science Liaison")
+    # the widest name fits, measured with font metrics in widths of "0" (Excel's unit)
+    digit = text_width("0", 11)
+    needed = text_width("Medical Science Liaison", 11) / digit
+    assert wb["Gap by role"].column_dimensions["A"].width >= needed
     assert wb["Current level by capability"].auto_filter.ref == "A1:C31"
 
 
 def test_workbook_values_and_formats(rendered):
     ws = load_workbook(rendered["xlsx"])["Gap by role"]
-    assert [c.value for c in ws[1]] == ["role", "n", "mean_gap", "share_below", "suppressed"]
-    assert ws["B2"].value == 12 and ws["B2"].number_format == "0"
+    assert [c.value for c in ws[1]] == ["Role", "n", "Gap", "Share below", "Hidden"]
+    assert ws["B2"].value == 12 and ws["B2"].number_format == "#,##0"
     assert ws["C2"].number_format == "0.0"  # explicit
     assert ws["D2"].value == 0.5 and ws["D2"].number_format == "0%"
     assert ws["C3"].value is None and ws["D3"].value is None  # NaN left empty
     assert ws["E3"].value == "n < 5"
     other = load_workbook(rendered["xlsx"])["Current level by capability"]
-    assert other["C2"].number_format == "0.00"
+    assert other["C2"].number_format == "#,##0.00"
 
 
 def test_sheet_names_are_valid_and_unique(tmp_path):
@@ -181,8 +187,8 @@ def test_deck_slide_titles_in_order(rendered):
     assert titles == [
         "Needs analysis", "Agenda", "Key findings",
         "Gap by role chart", "Gap by role",
-        "Trend", "Current level by capability", "Current level by capability (cont.)",
-        "Current level by capability (cont.)",
+        "Trend", "Current level by capability (1 of 3)",
+        "Current level by capability (2 of 3)", "Current level by capability (3 of 3)",
         "Next steps",
     ]
 
@@ -206,17 +212,17 @@ def test_deck_tables_are_native_and_continued(rendered):
     slides = list(Presentation(str(rendered["pptx"])).slides)
     (gap,) = _tables(slides[4])
     cells = [[c.text for c in row.cells] for row in gap.rows]
-    assert cells[0] == ["role", "n", "mean_gap", "share_below", "suppressed"]
+    assert cells[0] == ["Role", "n", "Gap", "Share below", "Hidden"]
     assert cells[1] == ["Sales Representative", "12", "0.8", "50%", ""]
     assert cells[2] == ["Key Account Manager", "3", "–", "–", "n < 5"]
     assert cells[3][1] == "1,234"
     legend = " ".join(s.text_frame.text for s in slides[4].shapes if s.has_text_frame)
     assert "– : hidden, fewer than 5 respondents" in legend
     rows = []
-    for slide, size in zip(slides[6:9], (12, 12, 6), strict=True):
+    for slide, size in zip(slides[6:9], (10, 10, 10), strict=True):  # balanced
         (table,) = _tables(slide)
         assert len(table.rows) == size + 1
-        assert table.cell(0, 0).text == "capability"  # header repeated
+        assert table.cell(0, 0).text == "Capability"  # header repeated
         rows += [[c.text for c in row.cells] for row in list(table.rows)[1:]]
     assert [r[0] for r in rows] == list(CAPABILITIES["capability"])
     assert rows[0] == ["Capability 00", "10", "1.00"] and rows[-1][2] == "4.00"
@@ -321,7 +327,7 @@ def test_index_is_shown(tmp_path):
     pivot = pd.DataFrame({"EU": [1.5], "US": [2.0]}, index=pd.Index(["rep"], name="role"))
     report = Report("Acme", "T", sections=(Section("S", tables=(Table("Pivot", pivot),)),))
     ws = load_workbook(render_workbook(report, tmp_path / "p.xlsx"))["Pivot"]
-    assert [c.value for c in ws[1]] == ["role", "EU", "US"]
+    assert [c.value for c in ws[1]] == ["Role", "EU", "US"]
 
 
 def test_detail_tables_stay_off_the_deck(tmp_path):
@@ -340,3 +346,137 @@ def test_detail_tables_stay_off_the_deck(tmp_path):
     assert "Cost lines" in render_html(report, tmp_path / "r.html").read_text(encoding="utf-8")
     with pytest.raises(ParameterError, match="'slide' parameter of Table"):
         Table("x", pd.DataFrame({"a": [1]}), slide="no")
+
+
+# --------------------------------------------------------------------------- client-ready
+
+
+def test_workbook_numbers_are_numbers_with_print_setup(tmp_path):
+    roi = pd.DataFrame({"measure": ["Benefits", "Costs", "BCR", "ROI", "Formula"],
+                        "value": ["919,575", "564,700", "1.63", "63%", "=HYPERLINK(\"x\")"]})
+    report = Report("Acme", "ROI", locale="en-US", sections=(Section("ROI", tables=(
+        Table("Learning programs status at 2026-12-31 by sponsor", roi),
+        Table("Learning programs status at 2026-12-31 by owner", roi))),))
+    wb = load_workbook(render_workbook(report, tmp_path / "roi.xlsx"))
+    # cut at a word boundary, not mid-word ("... status at 202"), then made unique
+    assert wb.sheetnames == ["Summary", "Learning programs status",
+                             "Learning programs status (2)"]
+    ws = wb["Learning programs status"]
+    assert [ws[f"B{r}"].value for r in range(2, 6)] == [919575, 564700, 1.63, 0.63]
+    assert [ws[f"B{r}"].number_format for r in range(2, 6)] == ["#,##0", "#,##0", "0.00",
+                                                                 "0%"]
+    assert ws["B6"].data_type == "s" and ws["B6"].value.startswith("=HYPERLINK")
+    for sheet in wb.worksheets:
+        assert int(sheet.page_setup.paperSize) == 1  # Letter
+        assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.print_title_rows == "$1:$1"
+    a4 = load_workbook(render_workbook(Report("Acme", "ROI", sections=report.sections),
+                                       tmp_path / "a4.xlsx"))
+    assert all(int(s.page_setup.paperSize) == 9 for s in a4.worksheets)  # A4
+
+
+def test_stray_index_columns_are_dropped(tmp_path):
+    frame = pd.DataFrame({"Unnamed: 0": [0, 1], "role": ["rep", "kam"], "n": [12, 30]})
+    report = Report("Acme", "T", sections=(Section("S", tables=(Table("Roles", frame),)),))
+    ws = load_workbook(render_workbook(report, tmp_path / "w.xlsx"))["Roles"]
+    assert [c.value for c in ws[1]] == ["Role", "n"]
+
+
+def test_html_page_size_numbers_alt_text_and_branding(tmp_path):
+    fig = Figure("Gap by role", _png("bar"), "Reps lag most.",
+                 alt="Bar chart of the gap by role: Key Account Managers lag most, 1.1 levels.")
+    brand = Branding(firm="Northwind Advisory", status="Draft v2", logo=_png("bar"),
+                     colors=("#2E7D32",))
+    report = Report("Acme", "Needs analysis", date="2026-12-07", branding=brand,
+                    sections=(Section("Gaps", figures=(fig, Figure("Trend", _png("line")))),))
+    html = render_html(report, tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "size: A4" in html and "counter(page)" in html and "counter(pages)" in html
+    assert 'alt="Bar chart of the gap by role: Key Account Managers lag most, 1.1 levels."' in html
+    assert 'alt="Chart: Trend."' in html
+    assert "Northwind Advisory" in html and "Draft v2" in html and "7 Dec 2026" in html
+    assert "--brand: #2E7D32" in html
+    assert re.findall(r"<h(\d)", html)[:3] == ["1", "2", "2"]  # one h1, then sections
+
+
+def test_deck_alt_text_branding_and_status(tmp_path):
+    brand = Branding(firm="Northwind Advisory", status="Draft v2", logo=_png("bar"))
+    report = Report("Acme", "Needs analysis", branding=brand, sections=make_report().sections)
+    prs = Presentation(str(render_deck(report, tmp_path / "d.pptx")))
+    slides = list(prs.slides)
+    cover = " ".join(s.text_frame.text for s in slides[0].shapes if s.has_text_frame)
+    assert "Northwind Advisory" in cover and "Draft v2" in cover
+    for slide in slides:
+        footer = next(s for s in slide.shapes if s.name == "Footer").text_frame.text
+        assert "Draft v2" in footer and "Northwind Advisory" in footer
+        for shape in slide.shapes:
+            if shape.shape_type == MSO_SHAPE_TYPE.PICTURE:
+                descr = shape._element.nvPicPr.cNvPr.get("descr")
+                assert descr and "image.png" not in descr and len(descr) > 10
+
+
+def test_deck_uses_the_firms_template(tmp_path):
+    """A firm's .pptx (4:3, its own layout names, a slide of its own): its master is used,
+    its slides are dropped."""
+    from pptx import Presentation as New
+    from pptx.util import Inches
+
+    template = New()
+    template.slide_width, template.slide_height = Inches(10), Inches(7.5)
+    template.slide_layouts[0].name = "Title Slide"
+    left_in = template.slides.add_slide(template.slide_layouts[6])  # a slide the firm left
+    marker = left_in.shapes.add_textbox(0, 0, Inches(1), Inches(0.3))
+    marker.text_frame.text = "NORTHWIND MASTER"
+    template.slide_master.shapes._spTree.append(copy.deepcopy(marker._element))
+    path = tmp_path / "northwind.pptx"
+    template.save(path)
+    report = Report("Acme", "Needs analysis", branding=Branding(
+        firm="Northwind", pptx_template=path), sections=make_report().sections)
+    deck = render_deck(report, tmp_path / "deck.pptx")
+    prs = Presentation(str(deck))
+    assert prs.slide_width == Inches(10)  # the template's size
+    assert any(s.has_text_frame and s.text_frame.text == "NORTHWIND MASTER"
+               for s in prs.slide_master.shapes)
+    assert prs.slides[0].shapes.title.text == "Needs analysis"
+    assert not any(s.text_frame.text == "NORTHWIND MASTER" for slide in prs.slides
+                   for s in slide.shapes if s.has_text_frame)  # its own slide was dropped
+    assert "Northwind" in " ".join(s.text_frame.text for s in prs.slides[0].shapes
+                                   if s.has_text_frame)
+    from ldkit.layout import deck_layout_problems
+
+    assert deck_layout_problems(deck) == []
+    with pytest.raises(ParameterError, match="'pptx_template' parameter of Branding"):
+        Branding(pptx_template=tmp_path / "missing.pptx")
+
+
+def _colours(frame):
+    for paragraph in frame.paragraphs:
+        for font in [paragraph.font, *[r.font for r in paragraph.runs]]:
+            if font.color and font.color.type is not None and font.color.rgb is not None:
+                yield str(font.color.rgb)
+
+
+def test_every_text_colour_in_the_deck_passes_wcag_aa(tmp_path):
+    """Brand colours that fail (gold on white) are darkened; every colour set on text, and
+    white header text on the brand fill, reach 4.5:1 (WCAG 2.1 AA)."""
+    from ldkit.vocabulary import contrast_ratio
+
+    brand = Branding(firm="Northwind", status="Draft v2", colors=("#FFD700",))
+    report = Report("Acme", "Needs analysis", branding=brand, date="2026-12-07",
+                    subtitle="Field force", sections=make_report().sections,
+                    key_findings=("One.",), next_steps=("Two.",))
+    prs = Presentation(str(render_deck(report, tmp_path / "d.pptx")))
+    seen = set()
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                for colour in _colours(shape.text_frame):
+                    seen.add(colour)
+                    assert contrast_ratio(f"#{colour}", "#FFFFFF") >= 4.5, colour
+            if shape.has_table:
+                for row in shape.table.rows:
+                    for cell in row.cells:
+                        fill = (str(cell.fill.fore_color.rgb) if cell.fill.type == 1
+                                else "FFFFFF")
+                        for colour in _colours(cell.text_frame):
+                            assert contrast_ratio(f"#{colour}", f"#{fill}") >= 4.5
+    assert brand.colors[0].lstrip("#") in seen  # the (darkened) brand colour is used

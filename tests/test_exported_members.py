@@ -34,6 +34,7 @@ MODULES = [
     "ldkit.engagement.params", "ldkit.engagement.outputs", "ldkit.engagement.run",
     "ldkit.engagement.summary", "ldkit.engagement.audit", "ldkit.engagement.check",
     "ldkit.needs.step", "ldkit.needs.report", "ldkit.capability.step",
+    "ldkit.vocabulary", "ldkit.layout",
 ]
 
 

@@ -41,6 +41,7 @@ from ldkit.errors import (
     ParameterError,
     UnsupportedFormatError,
 )
+from ldkit.vocabulary import column_key
 
 __all__ = ["EXEMPT_COLUMNS", "FINDING_COLUMNS", "audit_deliverables", "check_audit"]
 
@@ -129,7 +130,7 @@ class _Scanner:
         names: list[str] = []
         for number, cells in rows:
             texts = [str(c).strip() if c is not None else "" for c in cells]
-            keys = [t.lower() for t in texts]
+            keys = [column_key(t) for t in texts]  # display names read as column names
             if any(_is_n(k) for k in keys) and not any(
                     _number(c, parse_text=True) is not None for c in cells):
                 header, names = keys, texts
@@ -154,11 +155,11 @@ class _Scanner:
                 continue
             suffix = key[1:] if key != "n" else ""
             paired = [j for j in values if suffix and header[j].endswith(suffix)]
-            visible = [names[j] for j in (paired or values) if shown(j)]
+            visible = [header[j] for j in (paired or values) if shown(j)]
             if visible:
                 listed = ", ".join(visible[:3]) + (", ..." if len(visible) > 3 else "")
                 self.add(f"{label}, row {number}, column '{names[i]}'", "small group",
-                         f"{names[i]} = {n:g} (fewer than {self.min_n}) but {listed} shown")
+                         f"{key} = {n:g} (fewer than {self.min_n}) but {listed} shown")
                 return
 
 

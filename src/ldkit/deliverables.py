@@ -9,12 +9,24 @@ three files a consultant hands over::
              ├── render_workbook  .xlsx: a Summary sheet, then one formatted sheet per table
              └── render_deck      .pptx (16:9): title, agenda, findings, figures, tables, steps
 
-Numbers read the same everywhere: a column's explicit Excel format if the
-table gives one (``number_formats``), else shares (columns whose name starts
-with ``share``) as percentages, other floats with two decimals, integers as
-integers. Missing values are blank in the workbook and "–" in the HTML and the
-deck; a table with a ``suppressed`` column gets the legend "– : hidden, fewer
-than N respondents".
+Every text a client reads goes through :mod:`ldkit.vocabulary`: column names by
+their display names (``mean_gap`` reads "Gap"), ids by the report's ``labels``,
+numbers, dates and spelling in the report's ``locale`` (en-GB by default),
+money in its ``currency``. Numbers read the same everywhere: a column's
+explicit Excel format if the table gives one (``number_formats``), else shares
+(columns whose name starts with ``share``) as percentages, whole numbers (also
+floats that are all whole, such as counts read back from a CSV) without
+decimals, other floats with two decimals. Missing values are blank in the
+workbook and "–" in the HTML and the deck; a table with a ``suppressed``
+column gets the legend "– : hidden, fewer than N respondents".
+
+Tables on slides are laid out with font metrics (:mod:`ldkit.layout`): every
+column is at least as wide as its widest word or number, rows are measured
+and a table continues on as many slides as it needs ("(1 of 3)"), with its
+header repeated and its note below it. A :class:`Branding` (firm, logo,
+colours, the firm's own PowerPoint template, footer, status such as "Draft
+v2") is applied to all three files; text colours are checked against WCAG AA
+(contrast at least 4.5:1) and darkened where they fail.
 
 Every file is written atomically (:func:`ldkit.io.atomic_path`): a render that
 fails midway leaves the previous deliverable in place.
@@ -41,14 +53,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ldkit import vocabulary as vocab
 from ldkit._params import check_number
 from ldkit.errors import ParameterError
 from ldkit.io import atomic_path
+from ldkit.layout import DECK_FONT, LINE_SPACING, longest_token, text_width, wrap_lines
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure as MplFigure
 
 __all__ = [
+    "Branding",
     "Figure",
     "Report",
     "Section",
@@ -57,13 +72,18 @@ __all__ = [
     "render_deck",
     "render_html",
     "render_workbook",
+    "table_layout",
 ]
 
 DASH = "–"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 BRAND = "1F4E5F"
-ROWS_PER_SLIDE = 12
+MUTED = "4A555C"
+"""Grey of notes, captions and footers (contrast 7.9:1 on white)."""
+ROWS_PER_SLIDE = 14
+"""At most this many body rows on one slide (fewer when the rows are tall)."""
 BULLETS_PER_SLIDE = 8
+_ISO_IN_TEXT = re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}(?![\w-])")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _FORMAT = re.compile(r"(?P<int>[#0,]*0)(?:\.(?P<dec>0+))?(?P<pct>%?)")
 
@@ -197,11 +217,16 @@ class Figure:
         The image, e.g. from :func:`figure_png`.
     caption : str, optional
         One or two sentences under the figure: what to read from it.
+    alt : str, optional
+        The alternative text for readers who cannot see the picture: what it
+        shows and its key number ("Bar chart of the gap by role: Key Account
+        Managers lag most, 1.2 levels"). Default: the title and the caption.
     """
 
     title: str
     png: bytes
     caption: str = ""
+    alt: str = ""
 
     def __post_init__(self) -> None:
         _check_text("title", self.title, func="Figure", required=True)
@@ -212,6 +237,15 @@ class Figure:
                          bytes(self.png[:8]))
         object.__setattr__(self, "png", bytes(self.png))
         _check_text("caption", self.caption, func="Figure")
+        _check_text("alt", self.alt, func="Figure")
+
+    @property
+    def alt_text(self) -> str:
+        """The alt text: ``alt``, else "Chart: <title>. <caption>"."""
+        if self.alt.strip():
+            return self.alt.strip()
+        caption = self.caption.strip()
+        return f"Chart: {self.title}." + (f" {caption}" if caption else "")
 
     @property
     def pixels(self) -> tuple[int, int]:
@@ -244,6 +278,83 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Branding:
+    """The consultancy's identity on a deliverable.
+
+    Parameters
+    ----------
+    firm : str
+        The consultancy's name: on the title slide, the cover and every footer.
+    logo : path or bytes, optional
+        A PNG or JPEG logo: on the title slide and the report's cover.
+    colors : sequence of str
+        Hex colours, the first the primary (titles, table headers). A colour
+        whose contrast with white is below 4.5:1 (WCAG AA) is darkened until it
+        passes (:func:`ldkit.vocabulary.readable_color`), so white header text
+        stays legible.
+    pptx_template : path, optional
+        The firm's own .pptx: the deck uses its slide master and layouts
+        ("Title Slide", "Title and Content", "Title Only"); its slides are dropped.
+    footer : str
+        Footer text, e.g. "Confidential" (default: the report's ``footer``).
+    status : str
+        E.g. "Draft v2": on the title and in every footer.
+    """
+
+    firm: str = ""
+    logo: str | Path | bytes | None = None
+    colors: tuple[str, ...] = ()
+    pptx_template: str | Path | None = None
+    footer: str = ""
+    status: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("firm", "footer", "status"):
+            _check_text(name, getattr(self, name), func="Branding")
+        colors = self.colors
+        if isinstance(colors, Mapping):  # {primary: ..., accent: ...}
+            ordered = [colors[k] for k in ("primary", "accent") if k in colors]
+            colors = ordered + [v for k, v in colors.items() if k not in ("primary", "accent")]
+        if isinstance(colors, str):
+            colors = (colors,)
+        colors = _check_items("colors", colors, str, func="Branding", what="hex colours")
+        checked = []
+        for color in colors:
+            try:
+                checked.append(vocab.readable_color(color))
+            except ParameterError:
+                raise _error("colors", "Branding", "hex colours such as '#1F4E5F'",
+                             color) from None
+        object.__setattr__(self, "colors", tuple(checked))
+        if self.logo is not None and not isinstance(self.logo, str | Path | bytes):
+            raise _error("logo", "Branding", "a file path or image bytes", self.logo)
+        if self.pptx_template is not None:
+            if not isinstance(self.pptx_template, str | Path):
+                raise _error("pptx_template", "Branding", "a path to a .pptx file",
+                             self.pptx_template)
+            template = Path(self.pptx_template)
+            if template.suffix.lower() not in (".pptx", ".potx") or not template.is_file():
+                raise _error("pptx_template", "Branding", "an existing .pptx file",
+                             str(template))
+
+    @property
+    def primary(self) -> str:
+        """The primary colour as "RRGGBB" (the house teal when none is given)."""
+        return (self.colors[0] if self.colors else f"#{BRAND}").lstrip("#").upper()
+
+    def logo_bytes(self) -> bytes | None:
+        """The logo's bytes (read from its file), or None."""
+        if self.logo is None:
+            return None
+        if isinstance(self.logo, bytes):
+            return self.logo
+        path = Path(self.logo)
+        if not path.is_file():
+            raise _error("logo", "Branding", "an existing image file", str(path))
+        return path.read_bytes()
+
+
+@dataclass(frozen=True)
 class Report:
     """A client deliverable, as data; render it with the ``render_*`` functions.
 
@@ -254,7 +365,8 @@ class Report:
     title : str
         E.g. "Needs analysis".
     subtitle, date : str, optional
-        Shown under the title (``date`` as written, e.g. "March 2025").
+        Shown under the title (``date`` as written, e.g. "March 2025"; an ISO
+        date "2026-12-07" is written in the locale's style).
     key_findings : sequence of str
         One sentence each; a bullet list up front.
     sections : sequence of Section
@@ -266,6 +378,15 @@ class Report:
         legend of hidden values.
     footer : str
         Footer text (default "Confidential").
+    branding : Branding, optional
+        Firm, logo, colours, PowerPoint template, footer and status.
+    locale : str, default "en-GB"
+        Number, date and paper style and spelling (see :data:`ldkit.vocabulary.LOCALES`).
+    currency : str, default "EUR"
+        The engagement's currency.
+    labels : mapping of str to str, optional
+        Display names of ids and codes that appear as column names or cell
+        values (e.g. programme ids), on top of :data:`ldkit.vocabulary.COLUMN_LABELS`.
     """
 
     client: str
@@ -277,11 +398,15 @@ class Report:
     next_steps: tuple[str, ...] = ()
     min_group_size: int = 5
     footer: str = "Confidential"
+    branding: Branding = field(default_factory=Branding)
+    locale: str = "en-GB"
+    currency: str = "EUR"
+    labels: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         _check_text("client", self.client, func="Report", required=True)
         _check_text("title", self.title, func="Report", required=True)
-        for name in ("subtitle", "date", "footer"):
+        for name in ("subtitle", "date", "footer", "currency"):
             _check_text(name, getattr(self, name), func="Report")
         for name in ("key_findings", "next_steps"):
             object.__setattr__(self, name, _check_items(
@@ -289,10 +414,49 @@ class Report:
         object.__setattr__(self, "sections", _check_items(
             "sections", self.sections, Section, func="Report", what="Section objects"))
         check_number("min_group_size", self.min_group_size, func="Report", low=1, integer=True)
+        if self.branding is None:
+            object.__setattr__(self, "branding", Branding())
+        if not isinstance(self.branding, Branding):
+            raise _error("branding", "Report", "a ldkit.deliverables.Branding", self.branding)
+        try:
+            vocab.locale_style(self.locale)
+        except ParameterError:
+            raise _error("locale", "Report", f"one of {', '.join(vocab.LOCALES)}",
+                         self.locale) from None
+        if not isinstance(self.labels, Mapping):
+            raise _error("labels", "Report", "a mapping of id to display name", self.labels)
+        object.__setattr__(self, "labels", MappingProxyType(
+            {str(k): str(v) for k, v in self.labels.items()}))
 
     def tables(self) -> list[tuple[Section, Table]]:
         """Every table with its section, in reading order."""
         return [(s, t) for s in self.sections for t in s.tables]
+
+    # -- the words every renderer uses (one place) --------------------------------------
+
+    def text(self, value: str) -> str:
+        """Client text in the report's spelling, known codes by their names, ISO dates in
+        the locale's style ("status at 2026-12-31" -> "status at 31 Dec 2026")."""
+        text = vocab.spell(vocab.value_label(value, self.labels), self.locale)
+        return _ISO_IN_TEXT.sub(
+            lambda m: vocab.format_date(m.group(0), self.locale, short=True), text)
+
+    @property
+    def date_text(self) -> str:
+        """The date as the locale writes it ("7 Dec 2026"), or as given."""
+        formatted = vocab.format_date(self.date, self.locale, short=True)
+        return formatted or self.date
+
+    @property
+    def footer_text(self) -> str:
+        """The footer: the branding's, else the report's; then the status."""
+        parts = [self.branding.footer or self.footer, self.branding.status]
+        return " · ".join(p for p in parts if p)
+
+    @property
+    def paper(self) -> str:
+        """"A4" or "Letter", by locale."""
+        return vocab.locale_style(self.locale).paper
 
 
 def figure_png(fig: MplFigure, *, dpi: float = 150) -> bytes:
@@ -326,8 +490,12 @@ def figure_png(fig: MplFigure, *, dpi: float = 150) -> bytes:
 # --------------------------------------------------------------------------- cell values
 
 
+_STRAY_INDEX = re.compile(r"^(Unnamed: \d+|index|level_\d+)$")
+
+
 def _prepared(data: pd.DataFrame) -> pd.DataFrame:
-    """The frame as shown: a meaningful index becomes columns; column names become text."""
+    """The frame as shown: a meaningful index becomes columns; column names become text;
+    stray index columns (a CSV's "Unnamed: 0", a reset "index" counting 0..n-1) are dropped."""
     frame = data
     index = frame.index
     default = (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
@@ -340,6 +508,11 @@ def _prepared(data: pd.DataFrame) -> pd.DataFrame:
         names = [str(c) for c in frame.columns]
     if names != list(frame.columns):
         frame = frame.set_axis(names, axis=1)
+    stray = [c for c in frame.columns if _STRAY_INDEX.match(c) and frame.shape[1] > 1
+             and pd.api.types.is_integer_dtype(frame[c].dtype)
+             and frame[c].tolist() in (list(range(len(frame))), list(range(1, len(frame) + 1)))]
+    if stray:
+        frame = frame.drop(columns=stray)
     return frame
 
 
@@ -364,8 +537,22 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
-def _number_format(value: Any, column: str, explicit: str | None, *, grouped: bool
-                   ) -> str | None:
+def _whole_columns(frame: pd.DataFrame) -> set[str]:
+    """Float columns whose every value is whole (counts read back from a CSV)."""
+    out = set()
+    for name in frame.columns:
+        series = frame[name]
+        if pd.api.types.is_float_dtype(series.dtype):
+            values = series.dropna().to_numpy()
+            finite = values[np.isfinite(values)]
+            if len(finite) and np.all(finite == np.round(finite)) and np.all(
+                    np.abs(finite) < 1e15):
+                out.add(name)
+    return out
+
+
+def _number_format(value: Any, column: str, explicit: str | None, *, grouped: bool,
+                   whole: bool = False) -> str | None:
     """The Excel format of one value: the explicit one, else the default of its kind."""
     if explicit:
         return explicit
@@ -373,26 +560,33 @@ def _number_format(value: Any, column: str, explicit: str | None, *, grouped: bo
         return None
     if column.lower().startswith("share"):
         return "0%"
-    if isinstance(value, numbers.Integral):
+    if isinstance(value, numbers.Integral) or whole:
         return "#,##0" if grouped else "0"
     return "#,##0.00" if grouped else "0.00"
 
 
-def _apply_format(value: float, fmt: str) -> str:
-    """Format a number as the Excel format ``fmt`` would show it (simple formats only)."""
+def _apply_format(value: float, fmt: str, locale: str = "en-GB") -> str:
+    """Format a number as the Excel format ``fmt`` would show it (simple formats only),
+    with the locale's separators."""
+    style = vocab.locale_style(locale)
+
+    def local(text: str) -> str:
+        return text.replace(",", "\0").replace(".", style.decimal).replace("\0", style.group)
+
     match = _FORMAT.fullmatch(fmt.strip())
     if match is None:  # a format we do not translate: a plain readable number
-        return f"{value:,}" if isinstance(value, numbers.Integral) else f"{value:,.2f}"
+        return local(f"{value:,}" if isinstance(value, numbers.Integral) else f"{value:,.2f}")
     decimals = len(match["dec"] or "")
     comma = "," if "," in match["int"] else ""
     if match["pct"]:
-        return f"{value * 100:{comma}.{decimals}f}%"
-    if isinstance(value, numbers.Integral) and decimals == 0:
-        return f"{value:{comma}d}"
-    return f"{value:{comma}.{decimals}f}"
+        return vocab.format_percent(value, locale, decimals=decimals)
+    if decimals == 0:
+        return local(f"{round(value):{comma}d}")
+    return local(f"{value:{comma}.{decimals}f}")
 
 
-def _cell_text(value: Any, column: str, explicit: str | None) -> str:
+def _cell_text(value: Any, column: str, explicit: str | None, *, locale: str = "en-GB",
+               report: Report | None = None, whole: bool = False) -> str:
     """A value as text for the HTML report and the deck."""
     value = _scalar(value)
     if _is_missing(value):
@@ -401,16 +595,19 @@ def _cell_text(value: Any, column: str, explicit: str | None) -> str:
         return "yes" if value else "no"
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0):
-            return value.date().isoformat()
-        return value.isoformat(" ", "minutes")
+            return vocab.format_date(value, locale, short=True)
+        return f"{vocab.format_date(value, locale, short=True)} {value:%H:%M}"
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return vocab.format_date(value, locale, short=True)
     if _is_number(value):
         if not math.isfinite(value):
             return str(value)
-        fmt = _number_format(value, column, explicit, grouped=True)
-        return _apply_format(value, fmt)
-    return str(value)
+        fmt = _number_format(value, column, explicit, grouped=True, whole=whole)
+        return _apply_format(value, fmt, locale)
+    text = str(value)
+    if vocab._as_date(text) is not None:
+        return vocab.format_date(text, locale, short=True)
+    return report.text(text) if report is not None else text
 
 
 def _is_numeric_column(series: pd.Series) -> bool:
@@ -419,7 +616,8 @@ def _is_numeric_column(series: pd.Series) -> bool:
 
 
 def _legend(table: Table, min_group_size: int) -> str:
-    """The legend of hidden values, for a table with a ``suppressed`` column."""
+    """The legend of hidden values, for a table with a ``suppressed`` column (the one place
+    every renderer takes it from)."""
     frame = _prepared(table.data)
     if "suppressed" not in frame.columns:
         return ""
@@ -430,13 +628,24 @@ def _legend(table: Table, min_group_size: int) -> str:
     return text + "."
 
 
-def _texts(table: Table) -> tuple[list[str], list[bool], list[list[str]]]:
-    """Header, numeric flag per column, and every row as formatted text."""
+def _header(report: Report | None, name: str) -> str:
+    """A column's display name."""
+    text = vocab.label(name, report.labels if report is not None else None)
+    return vocab.spell(text, report.locale) if report is not None else text
+
+
+def _texts(table: Table, report: Report | None = None
+           ) -> tuple[list[str], list[bool], list[list[str]]]:
+    """Display header, numeric flag per column, and every row as formatted text."""
     frame = _prepared(table.data)
-    header = list(frame.columns)
+    names = list(frame.columns)
+    header = [_header(report, c) for c in names]
     numeric = [_is_numeric_column(frame.iloc[:, i]) for i in range(frame.shape[1])]
-    formats = [table.number_formats.get(c) for c in header]
-    rows = [[_cell_text(v, c, f) for v, c, f in zip(row, header, formats, strict=True)]
+    formats = [table.number_formats.get(c) for c in names]
+    whole = _whole_columns(frame)
+    locale = report.locale if report is not None else "en-GB"
+    rows = [[_cell_text(v, c, f, locale=locale, report=report, whole=c in whole)
+             for v, c, f in zip(row, names, formats, strict=True)]
             for row in frame.itertuples(index=False, name=None)]
     return header, numeric, rows
 
@@ -454,6 +663,23 @@ def _slug(text: str, taken: set[str]) -> str:
     return slug
 
 
+KEEP_TOGETHER_ROWS = 15
+"""A printed table of at most this many rows moves whole to the next page rather than
+leave its header (or a few rows) stranded at the bottom of a page."""
+
+
+def _html_table(table: Table, report: Report, tid: str) -> dict[str, Any]:
+    header, numeric, rows = _texts(table, report)
+    return {
+        "id": tid, "title": report.text(table.title), "note": report.text(table.note),
+        "legend": _legend(table, report.min_group_size),
+        "header": list(zip(header, numeric, strict=True)),
+        "rows": [list(zip(row, numeric, strict=True)) for row in rows],
+        "wide": len(header) > 8,
+        "keep": len(rows) <= KEEP_TOGETHER_ROWS,
+    }
+
+
 def _html_context(report: Report) -> dict[str, Any]:
     taken = {"contents", "key-findings", "next-steps"}
     toc: list[dict[str, str]] = []
@@ -462,25 +688,40 @@ def _html_context(report: Report) -> dict[str, Any]:
     sections = []
     for section in report.sections:
         sid = _slug(section.title, taken)
-        toc.append({"id": sid, "title": section.title})
-        figures = [{"id": _slug(f"{sid}-figure-{i}", taken), "title": f.title,
-                    "caption": f.caption, "data": base64.b64encode(f.png).decode("ascii")}
+        toc.append({"id": sid, "title": report.text(section.title)})
+        figures = [{"id": _slug(f"{sid}-figure-{i}", taken), "title": report.text(f.title),
+                    "caption": report.text(f.caption), "alt": report.text(f.alt_text),
+                    "data": base64.b64encode(f.png).decode("ascii")}
                    for i, f in enumerate(section.figures, start=1)]
-        tables = []
-        for i, table in enumerate(section.tables, start=1):
-            header, numeric, rows = _texts(table)
-            tables.append({
-                "id": _slug(f"{sid}-table-{i}", taken), "title": table.title,
-                "note": table.note, "legend": _legend(table, report.min_group_size),
-                "header": list(zip(header, numeric, strict=True)),
-                "rows": [list(zip(row, numeric, strict=True)) for row in rows],
-            })
-        sections.append({"id": sid, "title": section.title,
-                         "paragraphs": section.paragraphs, "figures": figures,
-                         "tables": tables})
+        tables = [_html_table(table, report, _slug(f"{sid}-table-{i}", taken))
+                  for i, table in enumerate(section.tables, start=1)]
+        sections.append({"id": sid, "title": report.text(section.title),
+                         "paragraphs": [report.text(p) for p in section.paragraphs],
+                         "figures": figures, "tables": tables})
     if report.next_steps:
         toc.append({"id": "next-steps", "title": "Next steps"})
-    return {"report": report, "toc": toc, "sections": sections}
+    branding = report.branding
+    logo = branding.logo_bytes()
+    logo_uri = None
+    if logo:
+        kind = "png" if logo.startswith(PNG_SIGNATURE) else "jpeg"
+        logo_uri = f"data:image/{kind};base64,{base64.b64encode(logo).decode('ascii')}"
+    return {"report": report, "toc": toc, "sections": sections,
+            "findings": [report.text(t) for t in report.key_findings],
+            "steps": [report.text(t) for t in report.next_steps],
+            "title": report.text(report.title), "subtitle": report.text(report.subtitle),
+            "date": report.date_text, "lang": report.locale,
+            "paper": "A4" if report.paper == "A4" else "letter",
+            "brand": f"#{branding.primary}", "muted": f"#{MUTED}",
+            "firm": branding.firm, "status": branding.status, "logo": logo_uri,
+            "footer": report.footer_text, "footer_css": _css_string(
+                " · ".join(p for p in (branding.firm, report.footer_text) if p))}
+
+
+def _css_string(text: str) -> str:
+    """Text as a quoted CSS string (for @page content): no markup, quotes escaped."""
+    clean = re.sub(r"[<>\\\n\r]", " ", text).replace('"', "'")
+    return f'"{clean}"'
 
 
 def render_html(report: Report, path: str | Path) -> Path:
@@ -488,10 +729,14 @@ def render_html(report: Report, path: str | Path) -> Path:
 
     The file holds no script and loads nothing: the style sheet is inline and
     figures are embedded as base64 ``data:`` URIs, so it opens offline and
-    prints cleanly. It has the client name, a table of contents linking to
-    every section, the key findings, each section (paragraphs, figures,
-    tables with right-aligned formatted numbers, "–" for hidden values), and
-    the next steps. All text is HTML-escaped.
+    prints cleanly. It has the client name (and the firm, logo and status of
+    the branding), a table of contents linking to every section, the key
+    findings, each section (paragraphs, figures with their alt text, tables
+    with right-aligned formatted numbers, "–" for hidden values), and the
+    next steps; one h1, an h2 per section. In print: the locale's paper (A4,
+    Letter for en-US), "Page n of N" and the footer in the page margin, table
+    headers repeated on every page, a table of up to 15 rows kept whole, wide
+    tables in a smaller type. All text is HTML-escaped.
 
     Parameters
     ----------
@@ -530,8 +775,43 @@ def render_html(report: Report, path: str | Path) -> Path:
 # --------------------------------------------------------------------------- workbook
 
 
+_FILLER = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with",
+           "vs", "per", "from", "over", "-", "–"}
+
+
+def _fit_words(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, without a trailing
+    filler word or punctuation ("Learning programmes status at 2026-12-31" ->
+    "Learning programmes status")."""
+    if len(text) <= limit:
+        return text
+    words = text.split(" ")
+    out = ""
+    for word in words:
+        candidate = f"{out} {word}" if out else word
+        if len(candidate) > limit:
+            break
+        out = candidate
+    if not out:  # one word longer than the limit
+        return text[:limit]
+    return _tidy_end(out)
+
+
+def _tidy_end(text: str) -> str:
+    """No trailing filler word, number or half-open bracket ("Break-even (ROI =" ->
+    "Break-even")."""
+    if text.count("(") > text.count(")"):
+        text = text[:text.rindex("(")].rstrip() or text
+    kept = text.split(" ")
+    while len(kept) > 1 and (kept[-1].lower().strip(",;.") in _FILLER
+                             or kept[-1][:1].isdigit() or kept[-1] in ("=", "(", ":")):
+        kept.pop()
+    return " ".join(kept).rstrip(" ,;.-–(")
+
+
 def _sheet_names(titles: Sequence[str], taken: Iterable[str]) -> list[str]:
-    """Valid, unique (case-insensitively, as Excel compares) sheet names for ``titles``."""
+    """Valid, unique (case-insensitively, as Excel compares) sheet names for ``titles``:
+    at most 31 characters, cut at a word boundary, never mid-word."""
     used = {t.lower() for t in taken}
     names = []
     for title in titles:
@@ -539,13 +819,35 @@ def _sheet_names(titles: Sequence[str], taken: Iterable[str]) -> list[str]:
         base = " ".join(base.split()).strip("'") or "Table"
         if base.lower() == "history":  # reserved by Excel
             base = "History table"
-        name, k = base[:31], 2
+        name, k = _tidy_end(_fit_words(base, 31)), 2
         while name.lower() in used:
             suffix = f" ({k})"
-            name, k = base[: 31 - len(suffix)].rstrip() + suffix, k + 1
+            name, k = _fit_words(base, 31 - len(suffix)) + suffix, k + 1
         used.add(name.lower())
         names.append(name)
     return names
+
+
+_NUMBER_TEXT = re.compile(
+    r"^(?P<sign>[-−]?)(?P<int>\d{1,3}(?:,\d{3})+|0|[1-9]\d*)(?:\.(?P<dec>\d+))?(?P<pct>%?)$")
+
+
+def _number_from_text(text: str) -> tuple[float | int, str] | None:
+    """A number written as text ("919,575", "1.63", "63%") as a number and the Excel format
+    that shows it as written; None for anything else (labels, codes, "007")."""
+    match = _NUMBER_TEXT.match(text.strip())
+    if match is None:
+        return None
+    grouped = "," in match["int"]
+    digits = match["int"].replace(",", "")
+    decimals = len(match["dec"] or "")
+    sign = -1 if match["sign"] else 1
+    number: float | int = (sign * int(digits) if not decimals
+                           else sign * float(f"{digits}.{match['dec']}"))
+    fmt = ("#,##0" if grouped else "0") + ("." + "0" * decimals if decimals else "")
+    if match["pct"]:
+        return number / 100, fmt.replace("#,##", "") + "%"
+    return number, fmt
 
 
 def _excel_value(value: Any) -> Any:
@@ -574,50 +876,111 @@ def _header_footer_text(text: str) -> str:
     return text.replace("&", "&&")
 
 
+def _text_cell(cell: Any, text: str) -> None:
+    """Store ``text`` as a string cell: input that starts with "=" never becomes a formula."""
+    cell.value = text
+    cell.data_type = "s"
+
+
+def _excel_date_format(report: Report, value: Any) -> str:
+    style = vocab.locale_style(report.locale)
+    if isinstance(value, dt.datetime) and value.time() != dt.time(0):
+        return f"{style.excel_date} hh:mm"
+    return style.excel_date
+
+
+def _print_setup(ws: Any, report: Report, *, landscape: bool, title: str) -> None:
+    """Paper by locale, fit to one page wide, header row repeated, header and footer."""
+    ws.page_setup.paperSize = (ws.PAPERSIZE_A4 if report.paper == "A4"
+                               else ws.PAPERSIZE_LETTER)
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = False
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    firm = report.branding.firm
+    ws.oddHeader.left.text = _header_footer_text(f"{report.client} – {title}")
+    if firm:
+        ws.oddHeader.right.text = _header_footer_text(firm)
+    ws.oddFooter.left.text = _header_footer_text(report.footer_text)
+    ws.oddFooter.right.text = "Page &P of &N"
+
+
+def _excel_width(texts: Iterable[str], *, bold: bool = False) -> float:
+    """An Excel column width (in widths of "0" at Calibri 11) that holds the widest text."""
+    digit = text_width("0", 11)
+    widest = max((max(text_width(line, 11, bold=bold) for line in t.split("\n"))
+                  for t in texts if t), default=0.0)
+    return widest / digit + 1.5
+
+
+def _fit_row(ws: Any, row: int, texts: Sequence[tuple[str, float]], *, bold: bool = False
+             ) -> None:
+    """Set a row's height to hold its wrapped texts: (text, column width in Excel units).
+    LibreOffice does not grow a row for wrapped text it did not lay out itself."""
+    digit = text_width("0", 11)
+    lines = max((len(wrap_lines(t, 11 * 1.03, max(w - 1, 1) * digit, bold=bold))
+                 for t, w in texts if t), default=1)
+    if lines > 1:
+        ws.row_dimensions[row].height = round(lines * 14.4 + 2, 1)
+
+
 def _write_table_sheet(ws: Any, table: Table, report: Report) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     frame = _prepared(table.data)
-    header = list(frame.columns)
-    formats = [table.number_formats.get(c) for c in header]
-    head_font = Font(bold=True, color="FFFFFF")
-    head_fill = PatternFill("solid", fgColor=BRAND)
+    names = list(frame.columns)
+    header, _, texts = _texts(table, report)
+    formats = [table.number_formats.get(c) for c in names]
+    whole = _whole_columns(frame)
+    head_font = Font(name=DECK_FONT, size=11, bold=True, color="FFFFFF")
+    head_fill = PatternFill("solid", fgColor=report.branding.primary)
     for c, name in enumerate(header, start=1):
-        cell = ws.cell(row=1, column=c, value=_excel_value(name))
+        cell = ws.cell(row=1, column=c)
+        _text_cell(cell, _excel_value(name))
         cell.font, cell.fill = head_font, head_fill
         cell.alignment = Alignment(vertical="top", wrap_text=True)
-    widths = [len(name) for name in header]
     for r, row in enumerate(frame.itertuples(index=False, name=None), start=2):
-        for c, (raw, name, explicit) in enumerate(zip(row, header, formats, strict=True),
+        for c, (raw, name, explicit) in enumerate(zip(row, names, formats, strict=True),
                                                   start=1):
             value = _excel_value(raw)
             if value is None:
                 continue
-            cell = ws.cell(row=r, column=c, value=value)
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"  # text, never a formula
-            fmt = _number_format(value, name, explicit, grouped=False)
-            if isinstance(value, dt.datetime) and not explicit:
-                fmt = "yyyy-mm-dd" if value.time() == dt.time(0) else "yyyy-mm-dd hh:mm"
-            elif isinstance(value, dt.date) and not explicit:
-                fmt = "yyyy-mm-dd"
+            cell = ws.cell(row=r, column=c)
+            fmt = None
+            if isinstance(value, str):
+                parsed = _number_from_text(value)
+                day = vocab._as_date(value)
+                if day is not None:
+                    cell.value, fmt = day, _excel_date_format(report, day)
+                elif parsed is not None:
+                    value, fmt = parsed
+                    cell.value = value
+                else:
+                    _text_cell(cell, texts[r - 2][c - 1] if texts[r - 2][c - 1] != DASH
+                               else value)
+            else:
+                cell.value = value
+                fmt = _number_format(value, name, explicit, grouped=True, whole=name in whole)
+                if isinstance(value, dt.date) and not explicit:
+                    fmt = _excel_date_format(report, value)
             if fmt:
                 cell.number_format = fmt
-            if r <= 201:
-                widths[c - 1] = max(widths[c - 1], len(_cell_text(value, name, explicit)))
-    for c, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 8), 60)
+    for c in range(1, len(header) + 1):
+        column = [texts[r][c - 1] for r in range(min(len(texts), 200))]
+        width = max(_excel_width(column), min(_excel_width(header[c - 1].split(), bold=True),
+                                               30))
+        ws.column_dimensions[get_column_letter(c)].width = round(min(max(width, 8), 60), 1)
+    _fit_row(ws, 1, [(h, ws.column_dimensions[get_column_letter(c)].width)
+                      for c, h in enumerate(header, start=1)], bold=True)
     last = f"{get_column_letter(len(header))}{max(len(frame) + 1, 2)}"
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{last}"
     ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.oddHeader.left.text = _header_footer_text(f"{report.client} – {table.title}")
-    ws.oddFooter.left.text = _header_footer_text(report.footer)
-    ws.oddFooter.right.text = "Page &P of &N"
+    _print_setup(ws, report, landscape=len(header) > 4, title=report.text(table.title))
 
 
 def _write_summary(ws: Any, report: Report, sheets: Sequence[tuple[str, Section, Table]]
@@ -625,25 +988,36 @@ def _write_summary(ws: Any, report: Report, sheets: Sequence[tuple[str, Section,
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.hyperlink import Hyperlink
 
-    bold = Font(bold=True)
-    heading = Font(bold=True, size=12, color=BRAND)
+    brand = report.branding.primary
+    bold = Font(name=DECK_FONT, bold=True)
+    heading = Font(name=DECK_FONT, bold=True, size=12, color=brand)
     wrap = Alignment(wrap_text=True, vertical="top")
-    ws.column_dimensions["A"].width = 22
-    ws.column_dimensions["B"].width = 100
-    ws["A1"] = report.title
-    ws["A1"].font = Font(bold=True, size=16, color=BRAND)
+    first_width = max(24.0, _excel_width([n for n, _, _ in sheets]),
+                      _excel_width(["Minimum group size"], bold=True))
+    ws.column_dimensions["A"].width = round(min(first_width, 34), 1)
+    ws.column_dimensions["B"].width = 95
+    _text_cell(ws["A1"], _excel_value(report.text(report.title)))
+    ws["A1"].font = Font(name=DECK_FONT, bold=True, size=16, color=brand)
     rows: list[tuple[str, str]] = [("Client", report.client)]
+    if report.branding.firm:
+        rows.append(("Prepared by", report.branding.firm))
     if report.subtitle:
-        rows.append(("Subtitle", report.subtitle))
+        rows.append(("Subtitle", report.text(report.subtitle)))
     if report.date:
-        rows.append(("Date", report.date))
+        rows.append(("Date", report.date_text))
+    if report.branding.status:
+        rows.append(("Status", report.branding.status))
     rows.append(("Minimum group size",
                  f"Groups of fewer than {report.min_group_size} respondents are not shown "
                  "(empty cells)."))
     r = 3
     for label, text in rows:
-        ws.cell(row=r, column=1, value=label).font = bold
-        ws.cell(row=r, column=2, value=_excel_value(text)).alignment = wrap
+        _text_cell(ws.cell(row=r, column=1), label)
+        ws.cell(row=r, column=1).font = bold
+        ws.cell(row=r, column=1).alignment = Alignment(vertical="top")
+        _text_cell(ws.cell(row=r, column=2), _excel_value(text))
+        ws.cell(row=r, column=2).alignment = wrap
+        _fit_row(ws, r, [(text, 95)])
         r += 1
 
     def block(title: str, items: Sequence[str]) -> None:
@@ -651,44 +1025,60 @@ def _write_summary(ws: Any, report: Report, sheets: Sequence[tuple[str, Section,
         if not items:
             return
         r += 1
-        ws.cell(row=r, column=1, value=title).font = heading
+        _text_cell(ws.cell(row=r, column=1), title)
+        ws.cell(row=r, column=1).font = heading
         r += 1
         for i, item in enumerate(items, start=1):
-            ws.cell(row=r, column=1, value=i).alignment = Alignment(horizontal="left")
-            ws.cell(row=r, column=2, value=_excel_value(item)).alignment = wrap
+            ws.cell(row=r, column=1, value=i).alignment = Alignment(horizontal="left",
+                                                                    vertical="top")
+            _text_cell(ws.cell(row=r, column=2), _excel_value(report.text(item)))
+            ws.cell(row=r, column=2).alignment = wrap
+            _fit_row(ws, r, [(report.text(item), 95)])
             r += 1
 
     block("Key findings", report.key_findings)
     block("Next steps", report.next_steps)
     if sheets:
         r += 1
-        ws.cell(row=r, column=1, value="Tables").font = heading
+        _text_cell(ws.cell(row=r, column=1), "Tables")
+        ws.cell(row=r, column=1).font = heading
         r += 1
         for name, section, table in sheets:
-            cell = ws.cell(row=r, column=1, value=name)
+            cell = ws.cell(row=r, column=1)
+            _text_cell(cell, name)
             quoted = name.replace("'", "''")
             cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{quoted}'!A1",
                                        display=name)
-            cell.font = Font(color="0563C1", underline="single")
-            about = " ".join(p for p in (f"{section.title}: {table.title}.", table.note,
-                                         _legend(table, report.min_group_size)
-                                         .replace(f"{DASH} :", "Empty cells:")) if p)
-            ws.cell(row=r, column=2, value=_excel_value(about)).alignment = wrap
+            cell.font = Font(name=DECK_FONT, color="0563C1", underline="single")
+            cell.alignment = Alignment(vertical="top")
+            about = " ".join(p for p in (
+                f"{report.text(section.title)}: {report.text(table.title)}.",
+                report.text(table.note),
+                _legend(table, report.min_group_size).replace(f"{DASH} :", "Empty cells:"))
+                if p)
+            _text_cell(ws.cell(row=r, column=2), _excel_value(about))
+            ws.cell(row=r, column=2).alignment = wrap
+            _fit_row(ws, r, [(about, 95)])
             r += 1
-    ws.oddFooter.left.text = _header_footer_text(report.footer)
+    ws.print_title_rows = "1:1"
+    _print_setup(ws, report, landscape=False, title="Summary")
 
 
 def render_workbook(report: Report, path: str | Path) -> Path:
     """Write the report's tables as a formatted Excel workbook.
 
-    The first sheet, "Summary", holds the title, client, date, key findings,
-    next steps and a linked list of the tables. Then one sheet per table, in
-    reading order: sheet names from the table titles (at most 31 characters,
-    no ``[]:*?/\\``, unique), a bold white-on-teal header, the header row frozen,
-    an auto-filter, readable column widths, and number formats (the table's
-    ``number_formats``, else shares ``0%``, floats ``0.00``, integers ``0``).
-    Missing values are left empty. Text that starts with "=" is stored as
-    text, never as a formula.
+    The first sheet, "Summary", holds the title, client, firm, date, status,
+    key findings, next steps and a linked list of the tables. Then one sheet
+    per table, in reading order: sheet names from the table titles (at most 31
+    characters cut at a word boundary, no ``[]:*?/\\``, unique), display
+    names as headers in bold white on the brand colour, the header row frozen
+    and repeated on every printed page, an auto-filter, column widths measured
+    with font metrics, and numbers stored as numbers with number formats (the
+    table's ``number_formats``, else shares ``0%``, whole numbers ``#,##0``,
+    other floats ``#,##0.00``); a number that reaches the table as text
+    ("919,575") is stored as a number too. Every sheet prints on the locale's
+    paper (A4, or Letter for en-US), one page wide. Missing values are left
+    empty. Text is always a string cell, never a formula.
 
     Parameters
     ----------
@@ -709,13 +1099,16 @@ def render_workbook(report: Report, path: str | Path) -> Path:
     summary = wb.active
     summary.title = "Summary"
     pairs = report.tables()
-    names = _sheet_names([t.title for _, t in pairs], taken=["Summary"])
+    titles = [report.text(t.title) for _, t in pairs]
+    titles = [t if len(t) <= 31 else report.text(_ISO_IN_TEXT.sub("", table.title))
+              for t, (_, table) in zip(titles, pairs, strict=True)]  # a date will not fit
+    names = _sheet_names(titles, taken=["Summary"])
     for name, (_, table) in zip(names, pairs, strict=True):
         _write_table_sheet(wb.create_sheet(name), table, report)
     _write_summary(summary, report, [(n, s, t) for n, (s, t) in zip(names, pairs, strict=True)])
-    wb.properties.creator = "ldkit"
+    wb.properties.creator = report.branding.firm or "ldkit"
     wb.properties.lastModifiedBy = "ldkit"
-    wb.properties.title = report.title
+    wb.properties.title = report.text(report.title)
     with atomic_path(target) as tmp:
         wb.save(tmp)
     return target
@@ -728,191 +1121,423 @@ def _chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
     return [items[i:i + size] for i in range(0, len(items), size)] or [items[:0]]
 
 
+EMU_PER_PT = 12700
+CELL_MARGIN_LR = 0.06  # inches, each side of a table cell
+CELL_MARGIN_TB = 0.03
+BOX_INSET_LR = 0.1  # python-pptx / PowerPoint default text box insets
+BOX_INSET_TB = 0.05
+WRAP_SAFETY = 1.03
+"""Text is laid out as if 3% wider than measured (kerning and hinting differ a little
+between renderers)."""
+TABLE_SIZES = (14, 13, 12, 11, 10, 9)
+NOTE_SIZE = 11
+_LAYOUT_NAMES = {"title": ("Title Slide",), "content": ("Title and Content",),
+                 "title_only": ("Title Only",)}
+_LAYOUT_INDEX = {"title": 0, "content": 1, "title_only": 5}
+
+
+def _pt(emu: int) -> float:
+    return emu / EMU_PER_PT
+
+
+def _cell_lines(text: str, size: float, width_pt: float, *, bold: bool = False) -> int:
+    inner = width_pt - 2 * CELL_MARGIN_LR * 72
+    return len(wrap_lines(text, size * WRAP_SAFETY, inner, bold=bold))
+
+
+def _row_height_pt(texts: Sequence[str], widths_pt: Sequence[float], size: float, *,
+                   bold: bool = False) -> float:
+    lines = max((_cell_lines(t, size, w, bold=bold) for t, w in zip(texts, widths_pt,
+                                                                     strict=True)), default=1)
+    return lines * size * LINE_SPACING + 2 * CELL_MARGIN_TB * 72 + 2
+
+
+def table_layout(header: Sequence[str], rows: Sequence[Sequence[str]], width_pt: float,
+                 first_size: int = 14) -> tuple[int, list[float]]:
+    """Font size and column widths (points) of a slide table, from font metrics.
+
+    Every column is at least as wide as its widest word or number (so nothing
+    breaks inside a token); the room left is shared out in proportion to how
+    much wider each column's longest line is, so short columns do not wrap at
+    all. The font shrinks (down to 9 pt) until the tokens fit ``width_pt``.
+    """
+    pad = 2 * CELL_MARGIN_LR * 72 + 1
+    sample = rows[:400]
+    sizes = [s for s in TABLE_SIZES if s <= first_size] or [TABLE_SIZES[-1]]
+
+    def measure(size: int) -> tuple[list[float], list[float]]:
+        scaled = size * WRAP_SAFETY
+        mins = [max([longest_token(h, scaled, bold=True)]
+                    + [longest_token(r[c], scaled) for r in sample]) + pad
+                for c, h in enumerate(header)]
+        prefs = [max([text_width(h, scaled, bold=True) if len(h) < 16 else mins[c] - pad]
+                     + [max(text_width(line, scaled) for line in r[c].split("\n"))
+                        for r in sample]) + pad for c, h in enumerate(header)]
+        return mins, [max(p, m) for p, m in zip(prefs, mins, strict=True)]
+
+    measured = {size: measure(size) for size in sizes}
+    for size in sizes:  # the largest size at which no cell wraps at all
+        if sum(measured[size][1]) <= width_pt:
+            return size, measured[size][1]
+    size = next((s for s in sizes if sum(measured[s][0]) <= width_pt), sizes[-1])
+    mins, prefs = measured[size]
+    extra = max(width_pt - sum(mins), 0.0)
+    want = [p - m for p, m in zip(prefs, mins, strict=True)]
+    total = sum(want) or 1.0
+    return size, [m + extra * w / total for m, w in zip(mins, want, strict=True)]
+
+
+def _pages(heights: Sequence[float], room: float, most: int) -> list[list[int]]:
+    """Rows split into slides: as few as the room and ``most`` rows a slide allow, then
+    balanced (30 rows at most 12 a slide: 10, 10, 10, not 12, 12, 6)."""
+    pages: list[list[int]] = [[]]
+    used = 0.0
+    for i, h in enumerate(heights):
+        if pages[-1] and (used + h > room or len(pages[-1]) >= most):
+            pages.append([])
+            used = 0.0
+        pages[-1].append(i)
+        used += h
+    count = len(pages)
+    if count > 1:
+        per = math.ceil(len(heights) / count)
+        even = [list(range(i, min(i + per, len(heights))))
+                for i in range(0, len(heights), per)]
+        if len(even) == count and all(sum(heights[i] for i in page) <= room for page in even):
+            return even
+    return pages
+
+
 class _Deck:
-    """The python-pptx presentation being built, with the house layout."""
+    """The python-pptx presentation being built, with the house (or the firm's) layout."""
 
     def __init__(self, report: Report) -> None:
         from pptx import Presentation
+        from pptx.dml.color import RGBColor
         from pptx.util import Emu, Inches
 
         self.report = report
-        self.prs = Presentation()
-        self.prs.slide_width, self.prs.slide_height = Emu(12192000), Emu(6858000)  # 16:9
+        template = report.branding.pptx_template
+        if template is not None:
+            self.prs = Presentation(str(template))
+            self._drop_slides()
+        else:
+            self.prs = Presentation()
+            self.prs.slide_width, self.prs.slide_height = Emu(12192000), Emu(6858000)  # 16:9
+        self.templated = template is not None
         self.margin = Inches(0.6)
         self.body_top = Inches(1.35)
         self.width = self.prs.slide_width - 2 * self.margin
+        self.footer_top = self.prs.slide_height - Inches(0.5)
+        self.body_bottom = self.footer_top - Inches(0.08)
+        self.brand = RGBColor.from_string(report.branding.primary)
+        self.muted = RGBColor.from_string(MUTED)
 
-    def _color(self):
-        from pptx.dml.color import RGBColor
+    def _drop_slides(self) -> None:
+        """Remove the template's own slides (its master and layouts stay)."""
+        ids = self.prs.slides._sldIdLst
+        for sld_id in list(ids):
+            self.prs.part.drop_rel(sld_id.rId)
+            ids.remove(sld_id)
 
-        return RGBColor.from_string(BRAND)
+    def layout(self, role: str) -> Any:
+        """The slide layout of a role: by name in the template, else by the default index."""
+        layouts = list(self.prs.slide_layouts)
+        for name in _LAYOUT_NAMES[role]:
+            for layout in layouts:
+                if layout.name.strip().lower() == name.lower():
+                    return layout
+        index = _LAYOUT_INDEX[role]
+        if index < len(layouts):
+            return layouts[index]
+        return layouts[0]
 
-    def slide(self, title: str, layout: int = 5) -> Any:
-        from pptx.enum.text import PP_ALIGN
-        from pptx.util import Inches, Pt
+    def _font(self, font: Any, size: float | None = None, *, bold: bool | None = None,
+              color: Any = None, italic: bool | None = None) -> None:
+        from pptx.util import Pt
 
-        slide = self.prs.slides.add_slide(self.prs.slide_layouts[layout])
+        if not self.templated:
+            font.name = DECK_FONT
+        if size is not None:
+            font.size = Pt(size)
+        if bold is not None:
+            font.bold = bold
+        if italic is not None:
+            font.italic = italic
+        if color is not None:
+            font.color.rgb = color
+
+    def _title_size(self, text: str, width: int, height: int) -> int:
+        """The largest of 28/24/20 pt at which the title fits its box."""
+        inner_w = _pt(width) - 2 * BOX_INSET_LR * 72
+        inner_h = _pt(height) - 2 * BOX_INSET_TB * 72
+        for size in (28, 24, 20):
+            lines = len(wrap_lines(text, size * WRAP_SAFETY, inner_w, bold=True))
+            if lines * size * LINE_SPACING <= inner_h:
+                return size
+        return 18
+
+    def slide(self, title: str, role: str = "title_only") -> Any:
+        from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+        from pptx.util import Inches
+
+        slide = self.prs.slides.add_slide(self.layout(role))
         shape = slide.shapes.title
+        if shape is None:
+            shape = slide.shapes.add_textbox(self.margin, Inches(0.35), self.width, Inches(0.9))
         shape.left, shape.top = self.margin, Inches(0.35)
         shape.width, shape.height = self.width, Inches(0.9)
         shape.text = title
         frame = shape.text_frame
         frame.word_wrap = True
+        frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+        size = self._title_size(title, shape.width, shape.height)
         for paragraph in frame.paragraphs:
             paragraph.alignment = PP_ALIGN.LEFT
-            paragraph.font.size = Pt(28)
-            paragraph.font.bold = True
-            paragraph.font.color.rgb = self._color()
+            self._font(paragraph.font, size, bold=True, color=self.brand)
         self._footer(slide)
         return slide
 
     def _footer(self, slide: Any) -> None:
-        from pptx.dml.color import RGBColor
-        from pptx.util import Inches, Pt
+        from pptx.enum.text import PP_ALIGN
+        from pptx.util import Inches
 
         number = len(self.prs.slides)
-        top = self.prs.slide_height - Inches(0.5)
-        box = slide.shapes.add_textbox(self.margin, top, self.width, Inches(0.3))
-        text = " · ".join(p for p in (self.report.footer, self.report.client) if p)
+        report = self.report
+        text = " · ".join(p for p in (report.branding.firm, report.footer_text,
+                                      report.client) if p)
+        box = slide.shapes.add_textbox(self.margin, self.footer_top, self.width - Inches(0.8),
+                                       Inches(0.3))
+        box.name = "Footer"
+        box.text_frame.word_wrap = True  # else LibreOffice centres an auto-width box
         paragraph = box.text_frame.paragraphs[0]
-        paragraph.text = f"{text}    {number}"
-        paragraph.font.size = Pt(10)
-        paragraph.font.color.rgb = RGBColor(0x6B, 0x75, 0x7B)
+        paragraph.text = text
+        paragraph.alignment = PP_ALIGN.LEFT
+        self._font(paragraph.font, 10, color=self.muted)
+        num = slide.shapes.add_textbox(self.margin + self.width - Inches(0.8), self.footer_top,
+                                       Inches(0.8), Inches(0.3))
+        num.name = "Slide number"
+        num.text_frame.word_wrap = True
+        paragraph = num.text_frame.paragraphs[0]
+        paragraph.text = str(number)
+        paragraph.alignment = PP_ALIGN.RIGHT
+        self._font(paragraph.font, 10, color=self.muted)
 
     def _text_box(self, slide: Any, top: int, height: int, text: str, *, size: int,
-                  italic: bool = False, center: bool = False) -> None:
-        from pptx.dml.color import RGBColor
+                  italic: bool = False, center: bool = False, name: str = "") -> Any:
         from pptx.enum.text import PP_ALIGN
-        from pptx.util import Pt
 
         box = slide.shapes.add_textbox(self.margin, top, self.width, height)
+        if name:
+            box.name = name
         box.text_frame.word_wrap = True
         paragraph = box.text_frame.paragraphs[0]
         paragraph.text = text
-        paragraph.font.size = Pt(size)
-        paragraph.font.italic = italic
-        paragraph.font.color.rgb = RGBColor(0x4A, 0x55, 0x5C)
+        self._font(paragraph.font, size, italic=italic, color=self.muted)
         if center:
             paragraph.alignment = PP_ALIGN.CENTER
+        return box
+
+    def _text_height(self, text: str, size: float) -> int:
+        """The height of a full-width text box holding ``text``."""
+        from pptx.util import Pt
+
+        inner = _pt(self.width) - 2 * BOX_INSET_LR * 72
+        lines = len(wrap_lines(text, size * WRAP_SAFETY, inner))
+        return Pt(lines * size * LINE_SPACING + 2 * BOX_INSET_TB * 72 + 2)
 
     def title_slide(self) -> None:
-        from pptx.util import Inches, Pt
+        from pptx.util import Inches
 
         report = self.report
-        slide = self.prs.slides.add_slide(self.prs.slide_layouts[0])
-        title, body = slide.shapes.title, slide.placeholders[1]
+        slide = self.prs.slides.add_slide(self.layout("title"))
+        title = slide.shapes.title
+        if title is None:
+            title = slide.shapes.add_textbox(self.margin, Inches(2.0), self.width, Inches(1.6))
         title.left, title.top, title.width, title.height = (
             self.margin, Inches(2.0), self.width, Inches(1.6))
-        body.left, body.top, body.width, body.height = (
-            self.margin, Inches(3.8), self.width, Inches(1.8))
-        title.text = report.title
+        title.text = report.text(report.title)
+        title.text_frame.word_wrap = True
         for paragraph in title.text_frame.paragraphs:
-            paragraph.font.size = Pt(40)
-            paragraph.font.bold = True
-            paragraph.font.color.rgb = self._color()
-        lines = [report.client, report.subtitle, report.date]
+            self._font(paragraph.font, 40, bold=True, color=self.brand)
+        body = next((p for p in slide.placeholders if p.placeholder_format.idx == 1), None)
+        if body is None:
+            body = slide.shapes.add_textbox(self.margin, Inches(3.8), self.width, Inches(1.9))
+        body.left, body.top, body.width, body.height = (
+            self.margin, Inches(3.8), self.width, Inches(1.9))
+        firm = report.branding.firm
+        lines = [report.client, report.text(report.subtitle),
+                 " · ".join(p for p in (report.date_text,
+                                        f"Prepared by {firm}" if firm else "") if p),
+                 report.branding.status]
         frame = body.text_frame
+        frame.word_wrap = True
         for i, line in enumerate(p for p in lines if p):
             paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
             paragraph.text = line
-            paragraph.font.size = Pt(24 if i == 0 else 18)
+            status = line == report.branding.status
+            self._font(paragraph.font, 24 if i == 0 else 18,
+                       color=self.brand if status else self.muted,  # AA contrast, not a tint
+                       bold=status or None)
+        logo = report.branding.logo_bytes()
+        if logo:
+            pic = slide.shapes.add_picture(io.BytesIO(logo), 0, Inches(0.4),
+                                           height=Inches(0.8))
+            if pic.width > Inches(3):
+                ratio = Inches(3) / pic.width
+                pic.width, pic.height = Inches(3), int(pic.height * ratio)
+            pic.left = self.prs.slide_width - self.margin - pic.width
+            _describe(pic, f"{firm or 'Consultancy'} logo")
         self._footer(slide)
 
-    def bullets(self, title: str, items: Sequence[str]) -> None:
-        from pptx.util import Inches, Pt
+    def bullets(self, title: str, items: Sequence[str]) -> list[Any]:
+        from pptx.util import Pt
 
-        for k, chunk in enumerate(_chunks(items, BULLETS_PER_SLIDE)):
-            slide = self.slide(title if k == 0 else f"{title} (cont.)", layout=1)
-            body = slide.placeholders[1]
+        height = self.body_bottom - self.body_top
+        inner = _pt(self.width) - 2 * BOX_INSET_LR * 72 - 27  # bullet indent
+        pages: list[tuple[int, list[str]]] = []
+        size = 22 if len(items) <= 5 else 18
+        current: list[str] = []
+        used = 0.0
+        for item in items:
+            need = (len(wrap_lines(item, size * WRAP_SAFETY, inner)) * size * LINE_SPACING
+                    + 8)
+            if current and (used + need > _pt(height) - 2 * BOX_INSET_TB * 72
+                            or len(current) >= BULLETS_PER_SLIDE):
+                pages.append((size, current))
+                current, used = [], 0.0
+            current.append(item)
+            used += need
+        pages.append((size, current))
+        slides = []
+        for k, (size, chunk) in enumerate(pages, start=1):
+            label = title if len(pages) == 1 else f"{title} ({k} of {len(pages)})"
+            slide = self.slide(label, role="content")
+            body = next((p for p in slide.placeholders if p.placeholder_format.idx == 1),
+                        None)
+            if body is None:
+                body = slide.shapes.add_textbox(self.margin, self.body_top, self.width, height)
             body.left, body.top = self.margin, self.body_top
-            body.width = self.width
-            body.height = self.prs.slide_height - self.body_top - Inches(0.8)
+            body.width, body.height = self.width, height
             frame = body.text_frame
             frame.word_wrap = True
-            size = 22 if len(chunk) <= 5 else 18
             for i, item in enumerate(chunk):
                 paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
                 paragraph.text = item
-                paragraph.font.size = Pt(size)
+                self._font(paragraph.font, size)
                 paragraph.space_after = Pt(8)
+            slides.append(slide)
+        return slides
 
     def figure(self, figure: Figure) -> Any:
         from pptx.util import Inches
 
-        slide = self.slide(figure.title)
-        caption_h = Inches(0.7) if figure.caption else 0
-        box_h = self.prs.slide_height - self.body_top - Inches(0.65) - caption_h
+        report = self.report
+        slide = self.slide(report.text(figure.title))
+        caption = report.text(figure.caption)
+        caption_h = self._text_height(caption, 14) if caption else 0
+        box_h = self.body_bottom - self.body_top - caption_h - Inches(0.08)
         px_w, px_h = figure.pixels
         scale = min(self.width / px_w, box_h / px_h)
         width, height = int(px_w * scale), int(px_h * scale)
         left = self.margin + (self.width - width) // 2
-        slide.shapes.add_picture(io.BytesIO(figure.png), left, self.body_top, width, height)
-        if figure.caption:
-            self._text_box(slide, self.body_top + height + Inches(0.08), Inches(0.6),
-                           figure.caption, size=14, italic=True, center=True)
+        pic = slide.shapes.add_picture(io.BytesIO(figure.png), left, self.body_top, width,
+                                       height)
+        _describe(pic, report.text(figure.alt_text), name=report.text(figure.title))
+        if caption:
+            self._text_box(slide, self.body_top + height + Inches(0.08), caption_h, caption,
+                           size=14, italic=True, center=True, name="Caption")
         return slide
 
     def table(self, table: Table) -> Any:
-        from pptx.dml.color import RGBColor
-        from pptx.enum.text import PP_ALIGN
+        from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
         from pptx.util import Inches, Pt
 
-        header, numeric, rows = _texts(table)
+        report = self.report
+        header, numeric, rows = _texts(table, report)
         ncols = len(header)
-        size = Pt(14 if ncols <= 6 else 12 if ncols <= 10 else 10)
-        weights = [min(max([len(header[c])] + [len(r[c]) for r in rows[:200]] + [4]), 40)
-                   for c in range(ncols)]
-        widths = [int(self.width * w / sum(weights)) for w in weights]
-        row_h = Inches(0.38)
-        legend = _legend(table, self.report.min_group_size)
-        note = " ".join(p for p in (table.note, legend) if p)
-        first = None
-        for k, chunk in enumerate(_chunks(rows, ROWS_PER_SLIDE)):
-            slide = self.slide(table.title if k == 0 else f"{table.title} (cont.)")
-            first = first or slide
-            shape = slide.shapes.add_table(len(chunk) + 1, ncols, self.margin, self.body_top,
-                                           sum(widths), row_h * (len(chunk) + 1))
+        size, widths_pt = table_layout(header, rows, _pt(self.width), 14 if ncols <= 12 else 12)
+        head_h = _row_height_pt(header, widths_pt, size, bold=True)
+        heights = [_row_height_pt(r, widths_pt, size) for r in rows]
+        legend = _legend(table, report.min_group_size)
+        note = " ".join(p for p in (report.text(table.note), legend) if p)
+        note_h = _pt(self._text_height(note, NOTE_SIZE)) + 6 if note else 0.0
+        room = _pt(self.body_bottom - self.body_top) - note_h - head_h
+        pages = _pages(heights, room, ROWS_PER_SLIDE)
+        title = report.text(table.title)
+        first_slide = None
+        widths = [int(w * EMU_PER_PT) for w in widths_pt]
+        for k, page in enumerate(pages, start=1):
+            label = title if len(pages) == 1 else f"{title} ({k} of {len(pages)})"
+            slide = self.slide(label)
+            first_slide = first_slide or slide
+            page_heights = [head_h] + [heights[i] for i in page]
+            total = sum(Pt(h) for h in page_heights)
+            shape = slide.shapes.add_table(len(page) + 1, ncols, self.margin, self.body_top,
+                                           sum(widths), total)
+            shape.name = f"Table: {title}"
             grid = shape.table
             for c, width in enumerate(widths):
                 grid.columns[c].width = width
-            for r in range(len(chunk) + 1):
-                grid.rows[r].height = row_h
-            for r, texts in enumerate([header, *chunk]):
+            for r, h in enumerate(page_heights):
+                grid.rows[r].height = Pt(h)
+            for r, texts in enumerate([header, *[rows[i] for i in page]]):
                 for c, text in enumerate(texts):
                     cell = grid.cell(r, c)
                     cell.text = text
-                    cell.margin_left = cell.margin_right = Inches(0.06)
-                    cell.margin_top = cell.margin_bottom = Inches(0.03)
-                    paragraph = cell.text_frame.paragraphs[0]
-                    paragraph.font.size = size
-                    if numeric[c]:
-                        paragraph.alignment = PP_ALIGN.RIGHT
+                    cell.margin_left = cell.margin_right = Inches(CELL_MARGIN_LR)
+                    cell.margin_top = cell.margin_bottom = Inches(CELL_MARGIN_TB)
+                    cell.vertical_anchor = MSO_ANCHOR.TOP if r else MSO_ANCHOR.BOTTOM
+                    cell.text_frame.word_wrap = True
+                    for paragraph in cell.text_frame.paragraphs:
+                        self._font(paragraph.font, size)
+                        paragraph.font.name = DECK_FONT  # measured in this font
+                        if numeric[c]:
+                            paragraph.alignment = PP_ALIGN.RIGHT
+                        if r == 0:
+                            paragraph.font.bold = True
+                            paragraph.font.color.rgb = _white()
                     if r == 0:
-                        paragraph.font.bold = True
-                        paragraph.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
                         cell.fill.solid()
-                        cell.fill.fore_color.rgb = self._color()
+                        cell.fill.fore_color.rgb = self.brand
             if note:
-                top = self.body_top + row_h * (len(chunk) + 1) + Inches(0.12)
-                self._text_box(slide, top, Inches(0.5), note, size=11)
-        return first
+                top = self.body_top + total + Inches(0.08)
+                self._text_box(slide, top, Pt(note_h), note, size=NOTE_SIZE, name="Note")
+        return first_slide
 
     def notes(self, slide: Any, paragraphs: Sequence[str]) -> None:
         if paragraphs:
             slide.notes_slide.notes_text_frame.text = "\n\n".join(paragraphs)
 
 
+def _white() -> Any:
+    from pptx.dml.color import RGBColor
+
+    return RGBColor(0xFF, 0xFF, 0xFF)
+
+
+def _describe(picture: Any, alt: str, *, name: str = "") -> None:
+    """Alt text of a picture (what a screen reader says), and a meaningful shape name."""
+    props = picture._element.nvPicPr.cNvPr
+    props.set("descr", alt)
+    if name:
+        props.set("name", name[:250])
+
+
 def render_deck(report: Report, path: str | Path) -> Path:
     """Write the report as a 16:9 PowerPoint deck.
 
-    Slides, each with a title: the title slide (title, client, subtitle,
-    date); "Agenda" (the section titles); "Key findings" (bullets); for each
-    section, one slide per figure (picture scaled to fit, caption below) and
-    one slide per table (a native table of at most 12 rows, continued on
-    slides titled "<title> (cont.)", numbers formatted as in the report);
-    "Next steps". A section's paragraphs go to the speaker notes of its first
-    slide; a section without figures or tables gets one text slide. Lists of
-    more than 8 bullets continue on a "(cont.)" slide; empty lists get no slide.
+    Slides, each with a title: the title slide (title, client, subtitle, date,
+    firm, status, logo); "Agenda" (the section titles); "Key findings"
+    (bullets); for each section, one slide per figure (picture scaled to fit,
+    its alt text set, caption below) and one slide per table (a native table
+    laid out with font metrics: no word or number breaks, rows measured; a
+    long table continues on slides titled "<title> (2 of 3)" with its header
+    repeated and its note below it); "Next steps". A section's paragraphs go to
+    the speaker notes of its first slide; a section without figures or tables
+    gets one text slide. Lists too long for one slide continue ("(2 of 2)");
+    empty lists get no slide. With ``branding.pptx_template`` the deck is built
+    on the firm's own slide master and layouts.
 
     Parameters
     ----------
@@ -930,23 +1555,26 @@ def render_deck(report: Report, path: str | Path) -> Path:
     deck = _Deck(report)
     deck.title_slide()
     if report.sections:
-        deck.bullets("Agenda", [s.title for s in report.sections])
+        deck.bullets("Agenda", [report.text(s.title) for s in report.sections])
     if report.key_findings:
-        deck.bullets("Key findings", report.key_findings)
+        deck.bullets("Key findings", [report.text(t) for t in report.key_findings])
     for section in report.sections:
         slides = [deck.figure(f) for f in section.figures]
         slides += [deck.table(t) for t in section.tables if t.slide]
-        detail = [t.title for t in section.tables if not t.slide]
-        notes = tuple(section.paragraphs) + (
+        detail = [report.text(t.title) for t in section.tables if not t.slide]
+        paragraphs = tuple(report.text(p) for p in section.paragraphs)
+        notes = paragraphs + (
             ("Detail in the report and workbook: " + "; ".join(detail) + ".",) if detail else ())
         if slides:
             deck.notes(slides[0], notes)
         else:
-            deck.bullets(section.title, section.paragraphs)
+            deck.bullets(report.text(section.title), paragraphs)
     if report.next_steps:
-        deck.bullets("Next steps", report.next_steps)
+        deck.bullets("Next steps", [report.text(t) for t in report.next_steps])
     props = deck.prs.core_properties
-    props.title, props.author, props.last_modified_by = report.title, "ldkit", "ldkit"
+    props.title = report.text(report.title)
+    props.author = report.branding.firm or "ldkit"
+    props.last_modified_by = "ldkit"
     with atomic_path(target) as tmp:
         deck.prs.save(tmp)
     return target

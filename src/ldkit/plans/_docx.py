@@ -15,13 +15,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from ldkit.plans.documents import (
-    MODALITY_COLORS,
-    _date,
-    _hours,
-    _money,
-    _pct,
-)
+from ldkit.plans.documents import MODALITY_COLORS, MODALITY_NAMES, _date, _hours, _money, _pct
+
+PAPER_CM = {"A4": (21.0, 29.7), "Letter": (21.59, 27.94)}
 
 BRAND = RGBColor(0x1F, 0x4E, 0x5F)
 TABLE_STYLE = "LightGrid-Accent1"
@@ -56,103 +52,144 @@ def _shade(cell: Any, color: str) -> None:
     props.append(shd)
 
 
+def _repeat_header(row: Any) -> None:
+    """Mark a table row as a header row, repeated at the top of every page the table spans."""
+    props = row._tr.get_or_add_trPr()
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    props.append(flag)
+    cant = OxmlElement("w:cantSplit")
+    props.append(cant)
+
+
 def _table(document: Any, header: list[str], rows: list[list[str]],
            widths: list[float] | None = None) -> Any:
-    table = document.add_table(rows=1, cols=len(header))
+    table = document.add_table(rows=1 if any(header) else 0, cols=len(header))
     _set_table_style(table)
-    for cell, text in zip(table.rows[0].cells, header, strict=False):
-        cell.text = text
+    if any(header):  # a key-value table has no header row
+        for cell, text in zip(table.rows[0].cells, header, strict=False):
+            cell.text = text
+        _repeat_header(table.rows[0])
     for values in rows:
         cells = table.add_row().cells
         for cell, text in zip(cells, values, strict=False):
             cell.text = text
     if widths:
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths, strict=False):
-                cell.width = Cm(width)
+        _widths(table, widths)
     return table
 
 
-def plan_docx(doc: dict[str, Any], grid: dict[str, Any]) -> Any:
-    """A python-docx Document of one learner's plan (``doc`` from ``context``)."""
+def _widths(table: Any, widths: list[float]) -> None:
+    """Column widths Word and LibreOffice both honour: fixed layout, the grid and each cell."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=False):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=False):
+            cell.width = Cm(width)
+
+
+def plan_docx(doc: dict[str, Any], grid: dict[str, Any], docs: Any = None) -> Any:
+    """A python-docx Document of one learner's plan (``doc`` from ``context``; ``docs`` the
+    PlanDocuments whose formatter writes dates, money and hours in its locale)."""
+    fmt_date = docs.fmt_date if docs is not None else _date
+    money = docs.money if docs is not None else _money
+    hours = docs.hours if docs is not None else _hours
+    pct = docs.pct if docs is not None else _pct
+    brand = RGBColor.from_string(doc.get("brand", "#1F4E5F").lstrip("#").upper())
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
+    width, height = PAPER_CM.get(doc.get("paper", "A4"), PAPER_CM["A4"])
+    section.page_width, section.page_height = Cm(width), Cm(height)
     section.left_margin = section.right_margin = Cm(1.8)
     section.top_margin = section.bottom_margin = Cm(1.6)
+    usable = width - 3.6
     style = document.styles["Normal"]
     style.font.name = "Calibri"
     style.font.size = Pt(10)
     props = document.core_properties
     props.title = f"{doc['title']}: {doc['name']}"
-    props.author = "ldkit"
+    props.author = doc.get("firm") or "ldkit"
     props.comments = "Confidential: for the learner and their manager."
+    props.language = doc.get("locale", "en-GB")
 
     if doc["client"]:
-        run = _para(document).add_run(doc["client"].upper())
+        line = doc["client"].upper() + (f" · {doc['firm']}" if doc.get("firm") else "")
+        run = _para(document).add_run(line)
         run.bold = True
-        run.font.color.rgb = BRAND
+        run.font.color.rgb = brand
     _heading(document, f"{doc['title']}: {doc['name']}", level=0)
-    _para(document, f"{_date(doc['period'][0])} to {_date(doc['period'][1])}")
+    meta = f"{fmt_date(doc['period'][0])} to {fmt_date(doc['period'][1])}"
+    if doc.get("manager"):
+        meta += f" · Manager: {doc['manager']}"
+    paragraph = _para(document, meta)
+    if doc.get("doc_status"):
+        run = paragraph.add_run(f" · {doc['doc_status']}")
+        run.bold = True
+        run.font.color.rgb = brand
 
     _heading(document, "About this plan", level=1)
-    profile = [["Learner", doc["name"] if doc["name"] == doc["learner"]
-                else f"{doc['name']} ({doc['learner']})"]] + [list(p) for p in doc["profile"]]
-    _table(document, ["", ""], profile, [4.5, 12.5])
+    profile = [["Learner", doc["name"]]]
+    if doc.get("manager"):
+        profile.append(["Manager", doc["manager"]])
+    profile += [list(p) for p in doc["profile"]]
+    _table(document, ["", ""], profile, [4.5, usable - 4.5])
     status = doc["status_text"] + (f"{doc['reason']}." if doc["status"] != "planned" else "")
     _para(document, status, "Intense Quote")
     if doc["activities"]:
         _para(document,
               f"{len(doc['goals'])} goals, {len(doc['activities'])} activities, "
-              f"{_hours(doc['hours'])} of learning, {_money(doc['cost'], doc['currency'])}.")
+              f"{hours(doc['hours'])} of learning, {money(doc['cost'], doc['currency'])}.")
 
     if doc["goals"]:
         _heading(document, "Goals", level=1)
         _table(document, ["#", "Capability", "Now", "Target", "What the target looks like"],
-               [[str(g["rank"]), g["capability"] + ("" if g["source"] == "gap"
-                                                    else f" ({g['source']})"),
+               [[str(g["rank"]),
+                 g["capability"] + (f" ({g['source_text']})" if g.get("source_text") else "")
+                 + (f"\n{g['evidence']}" if g.get("evidence") else ""),
                  g["current"], g["target"], g["indicator"]] for g in doc["goals"]],
-               [0.8, 4.2, 2.2, 2.6, 7.2])
+               [0.8, 4.4, 2.9, 2.9, usable - 11.0])
 
     if doc["activities"]:
         _heading(document, "Activities", level=1)
-        _table(document, ["Dates", "Activity", "Goal", "Format", "Hours"],
-               [[f"{_date(i['start'])} to {_date(i['due'])}",
-                 f"{i['title']}\n{i['activity']}: {i['reason']}",
+        _table(document, ["Dates", "Activity and why it was chosen", "Goal", "Format", "Hours"],
+               [[f"{fmt_date(i['start'])} to {fmt_date(i['due'])}",
+                 f"{i['title']}\n{i['why']}",
                  (f"{i['goal_rank']}. " if i["goal_rank"] else "") + i["capability"],
-                 i["format"], f"{i['hours']:g}"]
-                for i in doc["activities"]], [3.0, 8.0, 3.2, 2.2, 1.2])
+                 f"{i['format']}\n{i['how']}", hours(i["hours"])]
+                for i in doc["activities"]], [2.8, usable - 10.0, 3.0, 2.4, 1.8])
 
         _heading(document, "Timeline", level=1)
         months = grid["months"]
         table = document.add_table(rows=1, cols=len(months) + 1)
         _set_table_style(table)
+        _repeat_header(table.rows[0])
         table.rows[0].cells[0].text = "Activity"
         for cell, month in zip(table.rows[0].cells[1:], months, strict=False):
-            cell.text = month.strftime("%b %y")
+            cell.text = fmt_date(month).split(" ", 1)[-1] if docs is None else (
+                docs.style.months[month.month - 1][:3] + f" {month:%y}")
         for row in grid["rows"]:
             cells = table.add_row().cells
             cells[0].text = row["title"]
             for cell, on in zip(cells[1:], row["spans"], strict=False):
                 if on:
                     _shade(cell, MODALITY_COLORS.get(row["modality"], "#888888"))
-        for row in table.rows:
-            row.cells[0].width = Cm(7.0)
-            for cell in row.cells[1:]:
-                cell.width = Cm(10.0 / max(len(months), 1))
+        _widths(table, [7.0] + [(usable - 7.0) / max(len(months), 1)] * len(months))
         _para(document, "Shaded months: " + ", ".join(
-            f"{m} ({c})" for m, c in (("experiential", "dark teal"), ("social", "orange"),
-                                      ("formal", "light blue"))) + ".")
+            f"{MODALITY_NAMES[m]} ({c})" for m, c in (("experiential", "dark teal"),
+                                                      ("social", "orange"),
+                                                      ("formal", "light blue"))) + ".")
 
         _heading(document, "Milestones", level=1)
         _table(document, ["Date", "Milestone", "Detail"],
-               [[_date(m["date"]), m["kind"], m["detail"]] for m in doc["milestones"]],
-               [3.0, 3.5, 10.5])
+               [[fmt_date(m["date"]), m["kind"].capitalize(), m["detail"]]
+                for m in doc["milestones"]], [3.0, 3.5, usable - 6.5])
 
-        _heading(document, "Learning mix", level=1)
-        _table(document, ["Modality", "How", "Target", "This plan"],
-               [[m["modality"], m["text"], _pct(m["target"]), _pct(m["achieved"])]
-                for m in doc["mix"]], [3.0, 9.0, 2.2, 2.2])
+        _heading(document, "How you will learn", level=1)
+        _table(document, ["Way of learning", "How", "Target", "This plan"],
+               [[m["name"], m["text"], pct(m["target"]), pct(m["achieved"])]
+                for m in doc["mix"]], [3.0, usable - 7.4, 2.2, 2.2])
 
         _heading(document, "What is expected", level=1)
         for line in doc["expectations"]:
@@ -160,6 +197,16 @@ def plan_docx(doc: dict[str, Any], grid: dict[str, Any]) -> Any:
         _heading(document, "How progress is assessed", level=1)
         for line in doc["assessment"]:
             _para(document, line, "List Bullet")
+
+    _heading(document, "Agreed", level=1)
+    signoff = _table(document, ["Role", "Name", "Signature", "Date"],
+                     [["Learner", doc["name"], "", ""],
+                      ["Manager", doc.get("manager", ""), "", ""]],
+                     [2.5, 5.0, usable - 11.0, 3.5])
+    for row in signoff.rows[1:]:
+        row.height = Cm(1.2)
     footer = section.footer.paragraphs[0]
-    footer.text = f"Confidential: for {doc['name']} and their manager."
+    parts = [f"Confidential: for {doc['name']} and their manager.", doc.get("firm", ""),
+             doc.get("doc_status", "")]
+    footer.text = " · ".join(p for p in parts if p)
     return document

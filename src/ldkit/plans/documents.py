@@ -1,12 +1,18 @@
 """One document per learner: the personal learning plan as HTML (print-ready) and DOCX.
 
-Each document says who the plan is for (pseudonymous id, or a display name the
-consultant supplies; role and profile attributes), the goals (current and
-target level, with the capability model's indicator of the target level), the
-activities with their dates and why each was chosen, a timeline chart, what
-participation is expected and how progress is assessed. A learner without a
-plan gets a document that says why (``no plan needed``, or ``infeasible`` with
-the constraint that bound), never an empty page.
+Each document is written for the learner: who the plan is for (pseudonymous
+id, or a display name the consultant supplies, and the manager when given;
+role and profile attributes), the goals (current and target level, the
+evidence behind the current level: the learner's own rating and the
+manager's where there is one, and the capability model's indicator of the
+target level), the activities in plain words with their dates and why each
+was chosen (never an activity id or the planner's own wording), a timeline
+chart, what participation is expected, how progress is assessed (milestones
+inside the plan period only), and a sign-off for the learner and the manager
+with dates. Dates, money and spelling follow the ``locale``; the paper is A4,
+or Letter for en-US, in HTML and DOCX alike. A learner without a plan gets a
+document that says why (``no plan needed``, or ``infeasible`` with the
+constraint that bound), never an empty page.
 
 :func:`write_plan_documents` writes every learner's document and an index::
 
@@ -26,6 +32,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -34,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ldkit import vocabulary as vocab
 from ldkit._params import check_choice, param_error
 from ldkit.plans.build import PlanSet
 from ldkit.plans.catalog import MODALITIES
@@ -57,6 +65,16 @@ _MODALITY_TEXT = {
     "social": "with and through others (mentoring, coaching, communities)",
     "formal": "in structured courses (e-learning, workshops, reading)",
 }
+MODALITY_NAMES = {"experiential": "On the job", "social": "With others",
+                  "formal": "Courses"}
+"""The learner's words for the three modalities of the 70/20/10 mix."""
+_MODALITY_WHY = {
+    "experiential": "you practise it in your own work",
+    "social": "you learn it from and with colleagues who do it well",
+    "formal": "it gives you the knowledge and the method",
+}
+_ALSO = re.compile(r"also develops (?P<cap>[^;(]+?) \(goal (?P<rank>\d+)")
+_PROGRAMME = re.compile(r"(?P<when>pre|post)-assessment of the program(?:me)? (?P<name>[^;]+)")
 _STATUS_TEXT = {
     "planned": "Plan agreed for the period below.",
     "no plan needed": "No development plan is needed for this period: ",
@@ -125,6 +143,18 @@ class PlanDocuments:
     title : str, default "Personal learning plan"
     currency : str, default "EUR"
         The catalog's currency, for costs.
+    ratings : DataFrame, optional
+        The evidence of each goal: one row per learner and capability with
+        ``person_id`` (or ``learner``), ``capability``, ``self`` and optionally
+        ``manager`` ratings (the needs step's ``person_gaps.csv``). A missing
+        manager rating is simply not mentioned.
+    managers : mapping, optional
+        Learner -> the manager's display name (from the roster), shown and
+        asked to sign off.
+    locale : str, default "en-GB"
+        Dates, money, spelling and paper (A4; Letter for en-US).
+    branding : ldkit.deliverables.Branding, optional
+        The consultancy's name, colour and status ("Draft v2") in the header and footer.
 
     Examples
     --------
@@ -135,15 +165,27 @@ class PlanDocuments:
 
     def __init__(self, plans: PlanSet, model: CapabilityModel, *, client: str = "",
                  people: pd.DataFrame | None = None, names: Mapping[Any, str] | None = None,
-                 title: str = "Personal learning plan", currency: str = "EUR") -> None:
+                 title: str = "Personal learning plan", currency: str = "EUR",
+                 ratings: pd.DataFrame | None = None,
+                 managers: Mapping[Any, str] | None = None, locale: str = "en-GB",
+                 branding: Any = None) -> None:
         if not isinstance(plans, PlanSet):
             raise param_error("plans", "PlanDocuments", "a PlanSet (from build_plans)", plans)
+        try:
+            self.style = vocab.locale_style(locale)
+        except Exception:
+            raise param_error("locale", "PlanDocuments", f"one of {', '.join(vocab.LOCALES)}",
+                              locale) from None
+        self.locale = self.style.code
         self.plans = plans
         self.model = model
         self.client = str(client)
         self.title = str(title)
         self.currency = str(currency)
         self.names = dict(names or {})
+        self.managers = {k: str(v) for k, v in dict(managers or {}).items() if v}
+        self.branding = branding
+        self._ratings = self._evidence(ratings)
         self._rows = {name: _records(getattr(plans, name))
                       for name in ("goals", "items", "milestones", "status")}
         self._template = None
@@ -153,6 +195,87 @@ class PlanDocuments:
         opts = plans.options
         self._start = opts.start
         self._end = opts.start + timedelta(weeks=opts.horizon_weeks) - timedelta(days=3)
+
+    def _evidence(self, ratings: pd.DataFrame | None) -> dict[tuple[Any, str], dict]:
+        """(learner, capability) -> {"self": x, "manager": y} from the ratings table."""
+        if ratings is None or len(ratings) == 0:
+            return {}
+        if not isinstance(ratings, pd.DataFrame):
+            raise param_error("ratings", "PlanDocuments", "a DataFrame of ratings", ratings)
+        key = "learner" if "learner" in ratings else "person_id"
+        if key not in ratings or "capability" not in ratings:
+            raise param_error("ratings", "PlanDocuments",
+                              "a DataFrame with person_id (or learner) and capability columns",
+                              list(ratings.columns))
+        out: dict[tuple[Any, str], dict] = {}
+        raters = [c for c in ("self", "manager") if c in ratings]
+        for row in ratings[[key, "capability", *raters]].itertuples(index=False, name=None):
+            values = {r: row[2 + i] for i, r in enumerate(raters)
+                      if not pd.isna(row[2 + i])}
+            if values:
+                out[(row[0], row[1])] = values
+        return out
+
+    # -- words ------------------------------------------------------------------------
+
+    def text(self, value: str) -> str:
+        """Text in the locale's spelling."""
+        return vocab.spell(str(value), self.locale)
+
+    def fmt_date(self, value: Any) -> str:
+        return vocab.format_date(_day(value), self.locale, short=True)
+
+    def money(self, value: float, currency: str | None = None) -> str:
+        return vocab.format_money(value, currency or self.currency, self.locale)
+
+    def hours(self, value: float) -> str:
+        number = vocab.format_number(value, 0 if float(value).is_integer() else 1, self.locale)
+        return f"{number} h"
+
+    def pct(self, value: float | None) -> str:
+        return "–" if value is None else vocab.format_percent(value, self.locale)
+
+    def _why(self, item: dict, goals: dict[int, dict]) -> str:
+        """Why an activity was chosen, in the learner's words (from the plan's structure,
+        never the planner's own wording)."""
+        reason = str(item.get("reason") or "")
+        programme = _PROGRAMME.search(reason)
+        if programme:
+            name = programme["name"].strip()
+            if programme["when"] == "pre":
+                return self.text(f"Records where you start in the {name} programme, so your "
+                                 "progress can be measured.")
+            return self.text(f"Shows how far you have come in the {name} programme, "
+                             "compared with where you started.")
+        how = _MODALITY_WHY.get(item["modality"], "")
+        rank = item.get("goal_rank")
+        goal = goals.get(rank) if rank else None
+        if goal is not None:
+            text = (f"For goal {rank}, {goal['capability']}: from {goal['current']} to "
+                    f"{goal['target']}; {how}.")
+        else:
+            text = (f"Part of the programme for {item['capability']}: {how}."
+                    if how else f"Part of the programme for {item['capability']}.")
+        also = [f"{m['cap'].strip()} (goal {m['rank']})" for m in _ALSO.finditer(reason)]
+        if also:
+            text += " It also helps with " + " and ".join(also) + "."
+        return self.text(text)
+
+    def _evidence_text(self, learner: Any, capability: str) -> str:
+        rated = self._ratings.get((learner, capability), {})
+        parts = []
+        def level(value: float) -> str:
+            number, _, name = self._level(capability, value).partition(" ")
+            return f"{number} ({name})" if name else number
+
+        if "self" in rated:
+            parts.append(f"you rated yourself {level(rated['self'])}")
+        if "manager" in rated:
+            parts.append(f"your manager rated you {level(rated['manager'])}")
+        if not parts:
+            return ""
+        text = " and ".join(parts)
+        return text[0].upper() + text[1:] + "."
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -230,36 +353,46 @@ class PlanDocuments:
             "capability": self._cap_names.get(g["capability"], g["capability"]),
             "current": self._level(g["capability"], g["current"]),
             "target": self._level(g["capability"], g["target"]),
-            "indicator": self._indicator(g["capability"], g["target"]),
-            "source": g["source"], "priority": f"{g['priority']:.2f}",
+            "indicator": self.text(self._indicator(g["capability"], g["target"])),
+            "evidence": self._evidence_text(learner, g["capability"]),
+            "source": g["source"], "source_text": _SOURCE_TEXT.get(g["source"], ""),
+            "priority": f"{g['priority']:.2f}",
         } for g in self._table("goals", learner)]
-        items = [{
-            "title": i["title"], "activity": i["activity"],
-            "capability": self._cap_names.get(i["capability"], i["capability"]),
-            "goal_rank": None if pd.isna(i["goal_rank"]) else int(i["goal_rank"]),
-            "modality": i["modality"], "format": i["format"], "start": i["start"],
-            "due": i["due"], "hours": float(i["hours"]), "cost": float(i["cost"]),
-            "reason": i["reason"],
-        } for i in self._table("items", learner)]
-        milestones = [{"date": m["date"], "kind": m["kind"], "detail": m["detail"]}
-                      for m in self._table("milestones", learner)]
+        by_rank = {g["rank"]: g for g in goals}
+        items = []
+        for i in self._table("items", learner):
+            item = {
+                "title": self.text(i["title"]), "activity": i["activity"],
+                "capability": self._cap_names.get(i["capability"], i["capability"]),
+                "goal_rank": None if pd.isna(i["goal_rank"]) else int(i["goal_rank"]),
+                "modality": i["modality"], "how": MODALITY_NAMES.get(i["modality"], ""),
+                "format": self.text(i["format"]), "start": i["start"],
+                "due": i["due"], "hours": float(i["hours"]), "cost": float(i["cost"]),
+                "reason": i["reason"],
+            }
+            item["why"] = self._why(item, by_rank)
+            items.append(item)
+        end = self.plan_end(learner)
+        milestones = self.milestones(learner)
         mix = []
         for m in MODALITIES:
             achieved = status.get(f"mix_{m}")
-            mix.append({"modality": m, "target": opts.mix[m],
+            mix.append({"modality": m, "name": MODALITY_NAMES[m], "target": opts.mix[m],
                         "achieved": None if pd.isna(achieved) else float(achieved),
                         "text": _MODALITY_TEXT[m], "color": MODALITY_COLORS[m]})
         reason = str(status["reason"]) if isinstance(status["reason"], str) else ""
+        branding = self.branding
         return {
             "client": self.client,
-            "title": self.title,
+            "title": self.text(self.title),
             "learner": str(learner),
             "name": self.display_name(learner),
+            "manager": self.managers.get(learner, ""),
             "profile": self._people.get(learner, []),
             "status": status["status"],
             "status_text": _STATUS_TEXT.get(status["status"], ""),
-            "reason": reason,
-            "period": (self._start, self._end),
+            "reason": self.text(reason),
+            "period": (self._start, end),
             "hours": float(status["hours"]) if not pd.isna(status["hours"]) else 0.0,
             "cost": float(status["cost"]) if not pd.isna(status["cost"]) else 0.0,
             "currency": self.currency,
@@ -268,9 +401,41 @@ class PlanDocuments:
             "milestones": milestones,
             "mix": mix,
             "options": opts,
-            "expectations": self._expectations(items),
-            "assessment": self._assessment(milestones, goals),
+            "expectations": [self.text(t) for t in self._expectations(items)],
+            "assessment": [self.text(t) for t in self._assessment(milestones, goals)],
+            "locale": self.locale,
+            "paper": self.style.paper,
+            "firm": getattr(branding, "firm", "") if branding is not None else "",
+            "doc_status": getattr(branding, "status", "") if branding is not None else "",
+            "brand": ("#" + branding.primary) if branding is not None else "#1f4e5f",
         }
+
+    def plan_end(self, learner: Any) -> date:
+        """The last day of the learner's plan: the latest due date of an activity or of an
+        assessment, never after the planning horizon; the horizon's end without activities."""
+        dues = [_day(i["due"]) for i in self._table("items", learner)]
+        dues += [_day(m["date"]) for m in self._table("milestones", learner)
+                 if m["kind"] in ("post-assessment", "capstone")]
+        return min(max(dues), self._end) if dues else self._end
+
+    def milestones(self, learner: Any) -> list[dict[str, Any]]:
+        """The learner's milestones inside the plan period (none after :meth:`plan_end`);
+        when check-ins fell after it, one final check-in with the manager on the last day."""
+        end = self.plan_end(learner)
+        raw = self._table("milestones", learner)
+        kept = [{"date": m["date"], "kind": m["kind"], "detail": self._milestone(m)}
+                for m in raw if _day(m["date"]) <= end]
+        if len(kept) < len(raw) and self._table("items", learner) and not any(
+                m["kind"] == "manager check-in" and _day(m["date"]) == end for m in kept):
+            kept.append({"date": end, "kind": "manager check-in",
+                         "detail": "final review of every goal with your manager"})
+        return sorted(kept, key=lambda m: _day(m["date"]))
+
+    def _milestone(self, m: dict) -> str:
+        detail = str(m["detail"])
+        if m["kind"] == "manager check-in":
+            detail = re.sub(r"^week \d+: ", "", detail)
+        return self.text(detail)
 
     def _expectations(self, items: list[dict]) -> list[str]:
         opts = self.plans.options
@@ -297,25 +462,27 @@ class PlanDocuments:
         if not goals:
             return []
         out = []
+        day = self.fmt_date
         kinds = {m["kind"]: m for m in milestones}
         if "pre-assessment" in kinds:
             m = kinds["pre-assessment"]
-            out.append(f"{_date(m['date'])}: pre-assessment ({m['detail']}), the baseline "
-                       "of each goal.")
+            out.append(f"{day(m['date'])}: pre-assessment ({m['detail']}), the baseline of "
+                       "each goal.")
         checkins = [m for m in milestones if m["kind"] == "manager check-in"]
         if checkins:
-            out.append("Manager check-ins on " + ", ".join(_date(m["date"]) for m in checkins)
-                       + ": progress on each goal, what to adjust in the plan.")
+            out.append("Check-ins with your manager on "
+                       + ", ".join(day(m["date"]) for m in checkins)
+                       + ": progress on each goal, and what to adjust in the plan.")
         if "post-assessment" in kinds:
             m = kinds["post-assessment"]
-            out.append(f"{_date(m['date'])}: post-assessment ({m['detail']}), compared with "
-                       "the baseline.")
+            out.append(f"{day(m['date'])}: post-assessment ({m['detail']}), compared with the "
+                       "baseline.")
         if "capstone" in kinds:
             m = kinds["capstone"]
-            out.append(f"{_date(m['date'])}: capstone ({m['detail']}).")
-        out.append("A goal is met when you work at its target level, as the capability "
-                   "model's indicator of that level describes it (see Goals), confirmed by "
-                   "the self and manager ratings of the post-assessment.")
+            out.append(f"{day(m['date'])}: capstone ({m['detail']}).")
+        out.append("A goal is met when you work at its target level, as described under "
+                   "Goals, confirmed by your own and your manager's ratings in the "
+                   "post-assessment.")
         return out
 
     # -- timeline ----------------------------------------------------------------------
@@ -324,8 +491,9 @@ class PlanDocuments:
                  row: int = 18) -> dict[str, Any]:
         """The timeline chart's geometry: bars per activity, milestone marks, month ticks."""
         ctx_items = self._table("items", learner)
-        ctx_ms = self._table("milestones", learner)
-        start, end = self._start, self._end + timedelta(days=3)
+        plan_end = self.plan_end(learner)
+        ctx_ms = self.milestones(learner)
+        start, end = self._start, plan_end + timedelta(days=3)
         span = max((end - start).days, 1)
         plot_w = width - label_width - 10
 
@@ -339,15 +507,17 @@ class PlanDocuments:
             bars.append(_Bar(round(x0, 1), round(max(x1 - x0, 2.0), 1), 24 + k * row,
                              MODALITY_COLORS.get(it["modality"], "#888888"),
                              _short(it["title"], 42),
-                             f"{_date(it['start'])} to {_date(it['due'])}"))
+                             f"{self.fmt_date(it['start'])} to {self.fmt_date(it['due'])}"))
         marks_y = 24 + len(bars) * row + 6
-        marks = [{"x": round(x(m["date"]), 1), "kind": m["kind"], "date": _date(m["date"])}
+        marks = [{"x": round(x(m["date"]), 1), "kind": m["kind"],
+                  "date": self.fmt_date(m["date"])}
                  for m in ctx_ms]
         months = []
         d = date(start.year, start.month, 1)
         while d <= end:
-            if d >= start:
-                months.append({"x": round(x(d), 1), "label": d.strftime("%b %Y")})
+            if d >= start and x(d) + 44 <= width:  # a label that would be cut is left out
+                months.append({"x": round(x(d), 1),
+                               "label": f"{self.style.months[d.month - 1][:3]} {d.year}"})
             d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
         height = marks_y + 28
         return {"width": width, "height": height, "label_width": label_width, "bars": bars,
@@ -361,8 +531,9 @@ class PlanDocuments:
         if self._template is None:
             self._template = _template()
         ctx = self.context(learner)
-        return self._template.render(doc=ctx, chart=self.timeline(learner), fmt_date=_date,
-                                     money=_money, hours=_hours, pct=_pct,
+        return self._template.render(doc=ctx, chart=self.timeline(learner),
+                                     fmt_date=self.fmt_date, money=self.money,
+                                     hours=self.hours, pct=self.pct,
                                      colors=MODALITY_COLORS, milestone_color=MILESTONE_COLOR)
 
     def write_html(self, learner: Any, path: str | Path) -> Path:
@@ -379,7 +550,7 @@ class PlanDocuments:
         from ldkit.plans._docx import plan_docx
 
         path = Path(path)
-        document = plan_docx(self.context(learner), self.timeline_months(learner))
+        document = plan_docx(self.context(learner), self.timeline_months(learner), self)
         with atomic_path(path) as tmp:
             document.save(str(tmp))
         return path
@@ -387,8 +558,9 @@ class PlanDocuments:
     def timeline_months(self, learner: Any) -> dict[str, Any]:
         """The month grid of the DOCX timeline: months, and per activity the months it spans."""
         months = []
+        end = self.plan_end(learner)
         d = date(self._start.year, self._start.month, 1)
-        while d <= self._end:
+        while d <= end:
             months.append(d)
             d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
         rows = []
@@ -401,6 +573,8 @@ class PlanDocuments:
         return {"months": months, "rows": rows}
 
 
+_SOURCE_TEXT = {"gap": "", "career": "a career goal you chose",
+                "aspiration": "a career goal you chose", "pin": "agreed with your manager"}
 _HIDDEN_PROFILE = {"respondent_id", "submitted_at", "duration_seconds", "source_row", "name",
                    "email", "e-mail"}
 
@@ -444,6 +618,10 @@ def write_plan_documents(
     kinds: Sequence[str] = DOCUMENT_KINDS,
     learners: Iterable[Any] | None = None,
     workers: int | None = None,
+    ratings: pd.DataFrame | None = None,
+    managers: Mapping[Any, str] | None = None,
+    locale: str = "en-GB",
+    branding: Any = None,
 ) -> dict[str, list[Path]]:
     """Write one document per learner (and kind) under ``folder``, plus ``index.html``.
 
@@ -453,7 +631,7 @@ def write_plan_documents(
     folder : path
         Created if missing; files are ``<learner>.html`` / ``<learner>.docx``
         (the pseudonymous id, so a file name never carries a person's name).
-    model, client, people, names, currency
+    model, client, people, names, currency, ratings, managers, locale, branding
         See :class:`PlanDocuments`.
     kinds : sequence of {"html", "docx"}, default both
     learners : iterable, optional
@@ -478,7 +656,8 @@ def write_plan_documents(
     for kind in kinds:
         check_choice("kinds", kind, DOCUMENT_KINDS, func="write_plan_documents")
     docs = PlanDocuments(plans, model, client=client, people=people, names=names,
-                         currency=currency)
+                         currency=currency, ratings=ratings, managers=managers, locale=locale,
+                         branding=branding)
     chosen = docs.learners() if learners is None else list(learners)
     known = set(docs.learners())
     for learner in chosen:

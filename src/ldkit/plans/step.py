@@ -277,6 +277,7 @@ def learning_plans_step(p: LearningPlansParams) -> PlansStepResult:
                                      names=names_of,
                                      people=people.rename(columns={"person_id": "learner"}),
                                      currency=catalog.currency or p.currency,
+                                     ratings=gaps,
                                      kinds=[k for k in p.documents if k in ("html", "docx")])
     documents["lms"] = [write_lms_csv(plans, deliver / "lms-assignments.csv")]
     documents["without_plan"] = [atomic_write_csv(cohort.without_plan,
