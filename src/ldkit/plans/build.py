@@ -928,10 +928,10 @@ def build_plans(
     gap goals: ``"stretch"`` when the learner's own role requires the capability
     at a lower level, ``"aspiration"`` otherwise; the target is the aspiration level.
 
-    **Activities.** One 0-1 integer program per learner (:func:`scipy.optimize.milp`,
-    HiGHS, solved to optimality). An activity is eligible when it develops a goal
-    capability for the learner's current level rounded down (at least the scale
-    minimum): ``level_from <= floor(current) <= level_to``. The pre-assessment,
+    **Activities.** One 0-1 integer program per learner (HiGHS, the solver of
+    :func:`scipy.optimize.milp`, solved to optimality). An activity is eligible when it
+    develops a goal capability for the learner's current level rounded down (at least
+    the scale minimum): ``level_from <= floor(current) <= level_to``. The pre-assessment,
     post-assessment and capstone of a program that covers a goal capability are
     optional extras (pre and post come as a pair); prerequisites of eligible
     activities join as candidates. With x_a = 1 for a chosen activity and priorities
@@ -973,15 +973,21 @@ def build_plans(
     have the same capabilities, current levels (rounded down) and priorities up to
     a common factor (the objective is in units of the learner's smallest priority,
     to 9 decimals), and the same pins and exclusions, share it, so sharing never
-    changes a plan. HiGHS runs without its feasibility-jump and sub-MIP heuristics
-    and without symmetry detection: on programs of a few dozen activities they cost
-    more time than they save, and the optimum is still proven (``mip_rel_gap`` 0;
-    where two plans tie exactly, either may come back). Solves take nearly all the
-    time: some 5-15 ms each on the starter catalog, 15-40 ms on a 300-activity
-    catalog (one core). With ``workers`` above 1, profiles are solved and their
+    changes a plan. Each program goes to HiGHS directly, through the bindings
+    scipy ships (one solver object per process, options set once; without them,
+    through :func:`scipy.optimize.milp`), and HiGHS runs without its feasibility-jump
+    and sub-MIP heuristics (RINS, RENS, root reduced cost), without symmetry detection
+    and without strong branching for reliable pseudo-costs: on programs of a few dozen
+    activities they cost more time than they save, and the optimum is still proven
+    (``mip_rel_gap`` 0; where two plans tie exactly, either may come back).
+    Solves take nearly all the time: some 3-10 ms each on the starter catalog,
+    10-15 ms on a 300-activity catalog (one core; 30 ms with scipy's ``milp`` and
+    HiGHS's default search). With ``workers`` above 1, profiles are solved and their
     learners' plans laid out in that many processes; every profile goes through
     the same function with the same options, so the plans do not depend on
-    ``workers``. Seat capacities of the catalog are not allocated here.
+    ``workers``; with ``executor="dask"`` the profiles go to the Dask workers in
+    chunks, the catalog and model sent to each worker once. Seat capacities of the
+    catalog are not allocated here.
 
     References
     ----------
