@@ -3,7 +3,7 @@
 :func:`solve_binary` is what :func:`ldkit.plans.build_plans` calls once per learner
 profile. It talks to HiGHS through the bindings scipy ships with it
 (``scipy.optimize._highspy._core``, the same library and version that
-:func:`scipy.optimize.milp` runs), keeping one ``Highs`` object per process with its
+:func:`scipy.optimize.milp` runs), keeping one ``Highs`` object per process (and thread) with its
 options set once, instead of going through ``milp``'s argument checks and a new
 solver for every program. Where those bindings are missing or differ (another scipy
 version), it falls back to :func:`scipy.optimize.milp` with the same options: the
@@ -12,6 +12,7 @@ optimum is the same either way, only the time differs.
 
 from __future__ import annotations
 
+import threading
 import warnings
 from collections.abc import Mapping
 from typing import Any
@@ -20,31 +21,38 @@ import numpy as np
 
 __all__ = ["solve_binary"]
 
-_STATE: dict[str, Any] = {}
+_LOCAL = threading.local()  # a HiGHS object is not for two threads at once
+
+
+def _state() -> dict[str, Any]:
+    if not hasattr(_LOCAL, "state"):
+        _LOCAL.state = {}
+    return _LOCAL.state
 
 
 def _solver(options: Mapping[str, Any]) -> Any:
-    """This process's HiGHS object with ``options`` set, or None without the bindings."""
+    """This thread's HiGHS object with ``options`` set, or None without the bindings."""
+    state = _state()
     key = tuple(sorted(options.items()))
-    if _STATE.get("key") == key:
-        return _STATE["highs"]
+    if state.get("key") == key:
+        return state["highs"]
     try:
         from scipy.optimize._highspy import _core
     except ImportError:  # pragma: no cover - a scipy without the bundled bindings
-        _STATE.update(key=key, highs=None)
+        state.update(key=key, highs=None)
         return None
     highs = _core._Highs()
     highs.setOptionValue("output_flag", False)
     for name, value in options.items():
         # an option this HiGHS does not know only changes the search: skip it
         highs.setOptionValue(name, value)
-    _STATE.update(key=key, highs=highs, core=_core)
+    state.update(key=key, highs=highs, core=_core)
     return highs
 
 
 def _with_highs(highs: Any, c: np.ndarray, lb: np.ndarray, ub: np.ndarray, a: np.ndarray,
                 low: np.ndarray, high: np.ndarray) -> np.ndarray | None:
-    core = _STATE["core"]
+    core = _state()["core"]
     inf = core.kHighsInf
     lp = core.HighsLp()
     rows, cols = a.shape
@@ -104,7 +112,7 @@ def solve_binary(c: np.ndarray, lb: np.ndarray, ub: np.ndarray, a: np.ndarray,
     options : mapping
         HiGHS options (``mip_rel_gap`` and the like).
     reuse : bool, default True
-        Use this process's HiGHS object; False goes through :func:`scipy.optimize.milp`.
+        Use this thread's HiGHS object; False goes through :func:`scipy.optimize.milp`.
 
     Returns
     -------
@@ -118,5 +126,5 @@ def solve_binary(c: np.ndarray, lb: np.ndarray, ub: np.ndarray, a: np.ndarray,
     try:
         return _with_highs(highs, c, lb, ub, a, low, high)
     except (AttributeError, TypeError):  # pragma: no cover - bindings of another shape
-        _STATE.update(highs=None)
+        _state().update(highs=None)
         return _with_milp(c, lb, ub, a, low, high, options)
