@@ -1,4 +1,4 @@
-"""Solve small 0-1 programs with HiGHS, one solver object reused per process.
+"""Solve small 0-1 programs with HiGHS, one solver object reused per thread.
 
 :func:`solve_binary` is what :func:`ldkit.plans.build_plans` calls once per learner
 profile. It talks to HiGHS through the bindings scipy ships with it
