@@ -86,7 +86,7 @@ def child(folder: Path, workers: int, sample: int, legacy: bool, max_goals: int,
     if sample:
         people = people[people["person_id"].isin(people["person_id"].unique()[:sample])]
     if legacy:
-        build._HIGHS_OPTIONS = dict(LEGACY_HIGHS_OPTIONS)
+        legacy_solver(build)
     start, cpu = time.perf_counter(), time.process_time()
     plans = build_plans(people, catalog, model, options=PlanOptions(max_goals=max_goals),
                         workers=workers)
@@ -104,6 +104,65 @@ def child(folder: Path, workers: int, sample: int, legacy: bool, max_goals: int,
         result.update(render_documents(plans, model, documents))
         result["rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
+
+
+def legacy_solver(build) -> None:
+    """Make ``build`` solve as before the scale work: scipy.optimize.milp per program,
+    HiGHS's default search."""
+    from ldkit.plans import _highs
+
+    build._HIGHS_OPTIONS = dict(LEGACY_HIGHS_OPTIONS)
+    build.solve_binary = lambda *args, **kw: _highs.solve_binary(*args, reuse=False)
+
+
+def check(folder: Path, count: int, max_goals: int) -> None:
+    """Solve the first ``count`` distinct profiles both ways; print JSON of the objectives.
+
+    Today's formulation (``_formulate``) solved the way it was before the scale work
+    (scipy.optimize.milp, default HiGHS search) against what build_plans runs now.
+    """
+    import numpy as np
+    import pandas as pd
+
+    import ldkit.plans.build as build
+    from ldkit.capability import read_model
+    from ldkit.plans import PlanOptions, read_catalog
+    from ldkit.plans._highs import solve_binary
+
+    model = read_model(folder / "model.yaml")
+    catalog = read_catalog(folder / "catalog.yaml")
+    people = pd.read_csv(folder / "people.csv", dtype={"person_id": str})
+    options = PlanOptions(max_goals=max_goals)
+    cat, info = build._Catalog(catalog), build._ModelInfo(model)
+    seen, worst, differ, cpu_old, cpu_new = set(), 0.0, 0, 0.0, 0.0
+    for _, rows in people.groupby("person_id", sort=False):
+        goals = build._learner_goals(
+            rows["capability"].tolist(), rows["current"].to_numpy(float),
+            rows["gap"].to_numpy(float), rows["required_level"].to_numpy(float),
+            rows["weight"].to_numpy(float), None, info, {}, options.max_goals)
+        needs = build._needs(goals)
+        if not goals or needs in seen:
+            continue
+        seen.add(needs)
+        milp = build._formulate(needs, cat, (), (), options)
+        c = -milp.value
+        start = time.process_time()
+        old = solve_binary(c, milp.lb, milp.ub, milp.a, milp.low, milp.high,
+                           LEGACY_HIGHS_OPTIONS, reuse=False)
+        cpu_old += time.process_time() - start
+        start = time.process_time()
+        new = milp.solve()
+        cpu_new += time.process_time() - start
+        if (old is None) != (new is None):
+            raise SystemExit(f"profile {needs}: feasible one way and not the other")
+        if old is not None:
+            gap = abs(float(c @ np.round(old)) - float(c @ new))
+            worst = max(worst, gap)
+            differ += not np.array_equal(np.round(old), new)
+        if len(seen) >= count:
+            break
+    print(json.dumps({"profiles": len(seen), "worst": worst, "differ": differ,
+                      "cpu_old": cpu_old, "cpu_new": cpu_new}))
 
 
 def render_documents(plans, model, papermill_sample: int) -> dict:
@@ -173,7 +232,13 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--legacy", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--check", type=int, default=300,
+                        help="distinct profiles solved both ways to compare the optimum")
+    parser.add_argument("--check-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.check_child:
+        check(args.check_child, args.check, args.max_goals)
+        return
     if args.child:
         child(args.child, args.workers, args.sample, args.legacy, args.max_goals,
               args.documents)
@@ -185,6 +250,12 @@ def main() -> None:
     print(f"{args.learners:,} learners x {args.capabilities} capabilities x "
           f"{args.activities}-activity catalog, max_goals={args.max_goals} ({folder})")
 
+    proc = subprocess.run([sys.executable, __file__, "--check-child", str(folder), "--check",
+                           str(args.check), "--max-goals", str(args.max_goals)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"optimality check failed:\n{proc.stderr}")
+    chk = json.loads(proc.stdout.strip().splitlines()[-1])
     base = run(folder, 1, args.max_goals, sample=min(args.sample, args.learners), legacy=True)
     new = run(folder, args.workers, args.max_goals, documents=max(args.papermill_sample, 1))
     per_profile = base["wall"] / max(base["profiles"], 1)
@@ -211,6 +282,13 @@ def main() -> None:
     print(f"baseline: {base['wall']:.1f} s for {base['profiles']} profiles of the first "
           f"{base['learners']} learners = {per_profile * 1000:.1f} ms per profile")
     print("plans:", new["status"], f"{new['items']:,} items")
+    print(f"optimality: {chk['profiles']} distinct profiles solved with today's formulation "
+          f"as before (scipy.optimize.milp, default search: {chk['cpu_old']:.1f} s CPU) and "
+          f"as build_plans now ({chk['cpu_new']:.1f} s CPU, "
+          f"{chk['cpu_old'] / max(chk['cpu_new'], 1e-9):.1f}x less): largest objective "
+          f"difference {chk['worst']:.2g}; {chk['differ']} tie(s) broken the other way")
+    if chk["worst"] > 1e-6:
+        raise SystemExit("optimality check FAILED: an objective differs from today's")
     print(f"target: plans built in under 30 s ({'ok' if new['wall'] < 30 else 'MISSED'})")
     rate = new["docs"] / new["docs_wall"]
     pm_rate = new["pm_docs"] / new["pm_wall"]

@@ -199,3 +199,41 @@ def test_only_ipykernel_of_this_interpreter_is_forked():
     assert _ipykernel_args([sys.executable, "-m", "ipykernel_launcher", *args]) == args
     assert _ipykernel_args(["/usr/bin/other-python", "-m", "ipykernel_launcher", *args]) is None
     assert _ipykernel_args([sys.executable, "-m", "other_kernel", *args]) is None
+
+
+def test_warm_kernel_options_run_each_notebook_in_a_forked_kernel(tmp_path, monkeypatch):
+    import nbformat
+
+    import ldkit.kernels as kernels
+    from ldkit.kernels import warm_kernel_options
+    from ldkit.runner import NotebookJob, run_notebook
+
+    monkeypatch.setattr(kernels, "_WARM", {})
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    params = nbformat.v4.new_code_cell('out: str = "x.json"  # where to write')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell(
+        "import json, os\n"
+        "json.dump({'ppid': os.getppid(), 'pid': os.getpid(), 'cwd': os.getcwd()}, "
+        "open(out, 'w'))")]
+    path = tmp_path / "probe.ipynb"
+    nbformat.write(nb, path)
+    options = warm_kernel_options(["ipykernel.kernelapp"], wait=False)  # starts the server
+    assert options["kernel_manager_class"] is ForkKernelManager
+    server = kernels._WARM["server"]
+    try:
+        seen = []
+        for name in ("one", "two"):
+            job = NotebookJob(name, path, {"out": f"{name}.json"})
+            run = run_notebook(job, tmp_path / "runs", cwd=tmp_path, **warm_kernel_options())
+            assert run.status == "ok", run.error
+            seen.append(json.loads((tmp_path / f"{name}.json").read_text()))
+        assert [s["ppid"] for s in seen] == [server.pid, server.pid]  # forked by the server
+        assert seen[0]["pid"] != seen[1]["pid"]  # a kernel per notebook
+        assert seen[0]["cwd"] == str(tmp_path)
+        assert kernels._WARM["server"] is server  # one server for the process
+    finally:
+        server.stop()
+    assert warm_kernel_options() == {}  # a server that has ended: kernels start as usual

@@ -32,6 +32,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
+from ldkit._formats import defer_iri_grammar
 from ldkit._version import __version__
 from ldkit.errors import (
     InputError,
@@ -43,6 +44,9 @@ from ldkit.errors import (
     UnsupportedFormatError,
     ValidationError,
 )
+
+# jsonschema's IRI checker builds its grammar on first use, not at import (1.6 s)
+defer_iri_grammar()
 
 __all__ = [
     "CapabilityModel",

@@ -76,6 +76,7 @@ __all__ = [
     "ForkedProcess",
     "KernelStartError",
     "fork_supported",
+    "warm_kernel_options",
 ]
 
 DEFAULT_PRELOAD: tuple[str, ...] = (
@@ -782,3 +783,59 @@ class ForkKernelManager(AsyncKernelManager):
         if not self.hold or not isinstance(process, ForkedProcess):
             raise KernelStartError("activate() is for kernels started held from a fork server")
         process.send({"go": str(Path(cwd).absolute())})
+
+
+_WARM: dict[str, ForkServer] = {}
+
+
+def warm_kernel_options(preload: Sequence[str] = DEFAULT_PRELOAD, *, wait: bool = True
+                        ) -> dict[str, Any]:
+    """Options for :func:`ldkit.runner.run_notebook` that fork each kernel from a warm server.
+
+    The first call starts this process's :class:`ForkServer` and registers its stop at
+    exit; later calls reuse it. Every notebook still gets a kernel of its own, used
+    once, and the server never runs notebook code. Where kernels cannot be forked (not
+    Linux) or the server cannot start or has died, returns ``{}``: kernels then start
+    the usual way.
+
+    Parameters
+    ----------
+    preload : sequence of str, default DEFAULT_PRELOAD
+        Modules the server imports (used by the call that starts it).
+    wait : bool, default True
+        Wait until the server has imported them (needed before the first kernel).
+        ``wait=False`` early (e.g. before preparing inputs) lets the imports run
+        meanwhile; a later call with ``wait=True`` then waits for what is left.
+
+    Returns
+    -------
+    dict
+        ``{"kernel_manager_class": ForkKernelManager, "config": traitlets Config}``,
+        or ``{}``.
+
+    Examples
+    --------
+    >>> options = warm_kernel_options()  # doctest: +SKIP
+    >>> run_notebook(job, run_dir, cwd=root, **options)  # doctest: +SKIP
+    """
+    if not fork_supported():
+        return {}
+    server = _WARM.get("server")
+    if server is None:
+        import atexit
+
+        server = ForkServer(preload).start(wait=False)
+        _WARM["server"] = server
+        atexit.register(server.stop)
+    if not server.alive():
+        return {}
+    if wait:
+        try:
+            server.start()
+        except KernelStartError:
+            return {}
+    from traitlets.config import Config
+
+    return {"kernel_manager_class": ForkKernelManager,
+            "config": Config({"ForkKernelManager": {"fork_server": server.address,
+                                                    "shutdown_wait_time": 2.0}})}

@@ -635,3 +635,55 @@ def test_search_options_keep_the_optimum(synthetic):
         assert m.value @ tuned == pytest.approx(-res.fun, rel=0, abs=1e-9), learner
         checked += 1
     assert checked == 25
+
+
+def test_dask_executor_gives_the_same_plans(synthetic):
+    distributed = pytest.importorskip("distributed")
+    people, catalog, model = synthetic.people, synthetic.catalog, synthetic.model
+    expensive = sorted(catalog.activities, key=lambda a: -a.cost)[:4]
+    pins = {"L00003": [a.id for a in expensive]}  # a worker also diagnoses a profile
+    serial = build_plans(people, catalog, model, pins=pins, workers=1)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster):
+        spread = build_plans(people, catalog, model, pins=pins, executor="dask")
+        again = build_plans(people, catalog, model, pins=pins, executor="dask")
+    for name in ("goals", "items", "milestones", "status"):
+        pd.testing.assert_frame_equal(getattr(serial, name), getattr(spread, name))
+        pd.testing.assert_frame_equal(getattr(serial, name), getattr(again, name))
+    assert "pinned activities cost" in status(spread, "L00003").reason
+
+
+def test_dask_executor_needs_a_client(model):
+    pytest.importorskip("distributed")
+    with pytest.raises(InputError, match="found no Dask client"):
+        build_plans(gaps(MANY), CATALOG, model, executor="dask")
+    with pytest.raises(ParameterError, match="'executor' parameter of build_plans"):
+        build_plans(gaps(MANY), CATALOG, model, executor="threads")
+
+
+def test_direct_highs_matches_scipy_milp(synthetic):
+    """The reused HiGHS object finds the same optimum value as scipy.optimize.milp."""
+    from ldkit.plans import build
+    from ldkit.plans._highs import solve_binary
+
+    cat, info = build._Catalog(synthetic.catalog), build._ModelInfo(synthetic.model)
+    people = synthetic.people
+    checked = 0
+    for _, rows in people.groupby("person_id", sort=False):
+        goals = build._learner_goals(
+            rows["capability"].tolist(), rows["current"].to_numpy(float),
+            rows["gap"].to_numpy(float), rows["required_level"].to_numpy(float),
+            rows["weight"].to_numpy(float), None, info, {}, 3)
+        if not goals:
+            continue
+        milp = build._formulate(build._needs(goals), cat, (), (), build.PlanOptions())
+        c = -milp.value
+        args = (c, milp.lb, milp.ub, milp.a, milp.low, milp.high, build._HIGHS_OPTIONS)
+        direct = np.round(solve_binary(*args))
+        reference = np.round(solve_binary(*args, reuse=False))
+        assert c @ direct == pytest.approx(c @ reference, abs=1e-9)
+        assert (milp.a @ direct <= milp.high + 1e-6).all()
+        assert (milp.a @ direct >= milp.low - 1e-6).all()
+        checked += 1
+    assert checked >= 25

@@ -29,6 +29,7 @@ import pandas as pd
 
 from ldkit._params import check_number, param_error
 from ldkit.errors import InputError, ParameterError
+from ldkit.plans._highs import solve_binary
 from ldkit.plans.catalog import MODALITIES, Activity, Catalog
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -63,6 +64,10 @@ _HIGHS_OPTIONS = {
     # find and prove the optimum; turning them off halves the time of a solve
     "mip_heuristic_run_feasibility_jump": False, "mip_heuristic_effort": 0.0,
     "mip_detect_symmetry": False,
+    # the sub-MIP heuristics (RINS, RENS, root reduced cost) and reliable pseudo-costs
+    # from strong branching: on these programs they cost more than the nodes they save
+    "mip_heuristic_run_rins": False, "mip_heuristic_run_rens": False,
+    "mip_heuristic_run_root_reduced_cost": False, "mip_pscost_minreliable": 0,
 }
 """Options of every HiGHS solve. The search options change how HiGHS looks for the
 optimum, never which plans count as optimal (``mip_rel_gap`` stays 0)."""
@@ -377,8 +382,6 @@ class _Milp:
     def solve(self, drop: Sequence[str] = (), *, need_cover: bool = False,
               minimize: np.ndarray | None = None) -> np.ndarray | None:
         """Optimal 0-1 vector (x then y) without the constraint groups in ``drop``."""
-        from scipy.optimize import Bounds, LinearConstraint, OptimizeWarning, milp
-
         size = self.n + len(self.cover)
         if size == 0:
             return np.zeros(0, dtype=int)
@@ -395,17 +398,10 @@ class _Milp:
         else:
             c = np.concatenate([minimize, np.zeros(len(self.cover))])
             c = c - 1e-6 * np.concatenate([np.zeros(self.n), np.ones(len(self.cover))])
-        constraints = [LinearConstraint(a, low, high)] if len(a) else []
-        with warnings.catch_warnings():
-            # scipy passes the search options to HiGHS verbatim and says so; a HiGHS too
-            # old to know one ignores it (speed only, the optimum is the same)
-            warnings.filterwarnings("ignore", message="Unrecognized options")
-            warnings.filterwarnings("ignore", message=".*option", category=OptimizeWarning)
-            res = milp(c, integrality=np.ones(size), bounds=Bounds(self.lb, self.ub),
-                       constraints=constraints, options=dict(_HIGHS_OPTIONS))
-        if res.x is None:
+        x = solve_binary(c, self.lb, self.ub, a, low, high, _HIGHS_OPTIONS)
+        if x is None:
             return None
-        return np.round(res.x).astype(int)
+        return np.round(x).astype(int)
 
 
 class _Need(NamedTuple):
@@ -606,6 +602,46 @@ def _plan_group_in_worker(group: _Group) -> list[_Rows]:
     return _plan_group(group, _WORKER["cat"], _WORKER["info"], _WORKER["options"])
 
 
+def _plan_chunk_on_dask(chunk: list[_Group], catalog: Catalog, model: CapabilityModel,
+                        options: PlanOptions) -> list[list[_Rows]]:
+    """_plan_group of each group of ``chunk``, on a Dask worker.
+
+    The catalog and model arrive once per worker (scattered); their lookups are built
+    once per worker too and kept while the same objects come back.
+    """
+    key = (id(catalog), id(model), options)
+    if _WORKER.get("dask_key") != key:
+        _WORKER.update(dask_key=key, dask_cat=_Catalog(catalog), dask_info=_ModelInfo(model),
+                       dask_refs=(catalog, model))
+    return [_plan_group(g, _WORKER["dask_cat"], _WORKER["dask_info"], options) for g in chunk]
+
+
+def _plan_on_dask(groups: list[_Group], cat: _Catalog, info: _ModelInfo,
+                  options: PlanOptions) -> list[list[_Rows]]:
+    """_plan_group of every group, in order, on the workers of the current Dask client."""
+    try:
+        from distributed import default_client
+    except ImportError:
+        raise InputError("executor='dask' needs dask.distributed, which is not installed",
+                         hint="pip install 'ldkit[dask]'") from None
+    try:
+        client = default_client()
+    except ValueError:
+        raise InputError("executor='dask' found no Dask client in this session",
+                         hint="connect one first: from distributed import Client; "
+                              "client = Client('scheduler-address') (or "
+                              "Client(LocalCluster()) on this machine)") from None
+    if not groups:
+        return []
+    slots = max(1, sum(client.nthreads().values()))
+    size = max(1, min(64, len(groups) // (4 * slots)))
+    chunks = [groups[i:i + size] for i in range(0, len(groups), size)]
+    catalog, model = client.scatter([cat.catalog, info.model], broadcast=True)
+    futures = client.map(_plan_chunk_on_dask, chunks, catalog=catalog, model=model,
+                         options=options, pure=False)
+    return [rows for part in client.gather(futures) for rows in part]
+
+
 def _cpu_count() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -614,15 +650,18 @@ def _cpu_count() -> int:
 
 
 def _plan_all(groups: list[_Group], cat: _Catalog, info: _ModelInfo, options: PlanOptions,
-              workers: int) -> list[list[_Rows]]:
+              workers: int, executor: str | None = None) -> list[list[_Rows]]:
     """_plan_group of every group, in order: in this process or in ``workers`` processes.
 
     Each group goes through the same function with the same options either way, and
     HiGHS is deterministic, so the plans do not depend on ``workers``. Processes are
     started with 'spawn' (a fresh interpreter: no copy of a parent's solver threads);
     if they cannot start or die (e.g. a script without an ``if __name__ ==
-    "__main__":`` guard), the groups are planned here instead, with a warning.
+    "__main__":`` guard), the groups are planned here instead, with a warning. With
+    ``executor="dask"`` they are planned on the current Dask client's workers.
     """
+    if executor == "dask":
+        return _plan_on_dask(groups, cat, info, options)
     if workers <= 1 or len(groups) <= 1:
         return [_plan_group(g, cat, info, options) for g in groups]
     import multiprocessing
@@ -819,6 +858,7 @@ def build_plans(
     exclusions: Mapping[str, Sequence[str]] | None = None,
     borich: pd.DataFrame | None = None,
     workers: int | None = None,
+    executor: str | None = None,
 ) -> PlanSet:
     """Build a personalized learning plan for every learner of a gap table.
 
@@ -851,6 +891,12 @@ def build_plans(
         a script, pass it from under an ``if __name__ == "__main__":`` guard (worker
         processes import the main module); processes that cannot start fall back to
         this one, with a warning. The plans do not depend on it.
+    executor : {None, "processes", "dask"}, optional
+        Where the integer programs are solved: None or ``"processes"``, in this
+        process or ``workers`` worker processes (see ``workers``); ``"dask"``, on the
+        workers of the current :mod:`dask.distributed` client (connect one first,
+        e.g. ``Client("scheduler-address")``), for organisations that outgrow one
+        machine; ``workers`` is then not used. The plans do not depend on it.
 
     Returns
     -------
@@ -863,12 +909,13 @@ def build_plans(
     Raises
     ------
     ldkit.errors.ParameterError
-        For an argument of the wrong type (``options`` are checked by PlanOptions), or
-        ``workers`` below 1.
+        For an argument of the wrong type (``options`` are checked by PlanOptions),
+        ``workers`` below 1, or an unknown ``executor``.
     ldkit.errors.InputError
         If ``people`` lacks a column or repeats a person and capability, or
         ``career_goals``, ``pins`` or ``exclusions`` name an unknown learner, role or
-        activity, or an activity both pinned and excluded.
+        activity, or an activity both pinned and excluded; with ``executor="dask"``,
+        if there is no Dask client to use.
 
     Notes
     -----
@@ -884,10 +931,10 @@ def build_plans(
     gap goals: ``"stretch"`` when the learner's own role requires the capability
     at a lower level, ``"aspiration"`` otherwise; the target is the aspiration level.
 
-    **Activities.** One 0-1 integer program per learner (:func:`scipy.optimize.milp`,
-    HiGHS, solved to optimality). An activity is eligible when it develops a goal
-    capability for the learner's current level rounded down (at least the scale
-    minimum): ``level_from <= floor(current) <= level_to``. The pre-assessment,
+    **Activities.** One 0-1 integer program per learner (HiGHS, the solver of
+    :func:`scipy.optimize.milp`, solved to optimality). An activity is eligible when it
+    develops a goal capability for the learner's current level rounded down (at least
+    the scale minimum): ``level_from <= floor(current) <= level_to``. The pre-assessment,
     post-assessment and capstone of a program that covers a goal capability are
     optional extras (pre and post come as a pair); prerequisites of eligible
     activities join as candidates. With x_a = 1 for a chosen activity and priorities
@@ -935,15 +982,21 @@ def build_plans(
     have the same capabilities, current levels (rounded down) and priorities up to
     a common factor (the objective is in units of the learner's smallest priority,
     to 9 decimals), and the same pins and exclusions, share it, so sharing never
-    changes a plan. HiGHS runs without its feasibility-jump and sub-MIP heuristics
-    and without symmetry detection: on programs of a few dozen activities they cost
-    more time than they save, and the optimum is still proven (``mip_rel_gap`` 0;
-    where two plans tie exactly, either may come back). Solves take nearly all the
-    time: some 5-15 ms each on the starter catalog, 15-40 ms on a 300-activity
-    catalog (one core). With ``workers`` above 1, profiles are solved and their
+    changes a plan. Each program goes to HiGHS directly, through the bindings
+    scipy ships (one solver object per process, options set once; without them,
+    through :func:`scipy.optimize.milp`), and HiGHS runs without its feasibility-jump
+    and sub-MIP heuristics (RINS, RENS, root reduced cost), without symmetry detection
+    and without strong branching for reliable pseudo-costs: on programs of a few dozen
+    activities they cost more time than they save, and the optimum is still proven
+    (``mip_rel_gap`` 0; where two plans tie exactly, either may come back).
+    Solves take nearly all the time: some 3-10 ms each on the starter catalog,
+    10-15 ms on a 300-activity catalog (one core; 30 ms with scipy's ``milp`` and
+    HiGHS's default search). With ``workers`` above 1, profiles are solved and their
     learners' plans laid out in that many processes; every profile goes through
     the same function with the same options, so the plans do not depend on
-    ``workers``. Seat capacities of the catalog are not allocated here.
+    ``workers``; with ``executor="dask"`` the profiles go to the Dask workers in
+    chunks, the catalog and model sent to each worker once. Seat capacities of the
+    catalog are not allocated here.
 
     References
     ----------
@@ -992,6 +1045,8 @@ def build_plans(
         raise param_error("catalog", func, "a Catalog", type(catalog).__name__)
     if workers is not None:
         check_number("workers", workers, func=func, low=1, integer=True)
+    if executor not in (None, "processes", "dask"):
+        raise param_error("executor", func, "None, 'processes' or 'dask'", executor)
     for col in ("person_id", "capability", "required_level", "weight", "current", "gap"):
         if col not in people.columns:
             raise InputError(f"the people table has no column '{col}'",
@@ -1075,7 +1130,7 @@ def build_plans(
             work.append((task, []))
         placed.append((None, k, len(work[k][1])))
         work[k][1].append((learner, goals))
-    done = _plan_all(work, cat, info, options, _workers(workers, len(work)))
+    done = _plan_all(work, cat, info, options, _workers(workers, len(work)), executor)
     for entry in placed:
         if entry[0] is not None:
             status_rows.append(entry)

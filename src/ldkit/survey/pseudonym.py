@@ -71,13 +71,20 @@ def pseudonymize(values: pd.Series, secret: bytes, *, prefix: str = "p") -> pd.S
     import pandas as pd
 
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    cache: dict[str, str | None] = {}
-    hashed = []
-    for u in np.asarray(uniques, dtype=object):  # distinct values; normalized ones share a hash
-        key = str(u).strip().casefold()
-        if key not in cache:
-            cache[key] = (prefix + hmac.digest(secret, key.encode("utf-8"), "sha256").hex()[:16]
-                          ) if key else None
-        hashed.append(cache[key])
+    # distinct values, normalized; normalized duplicates share one hash
+    keys = [str(u).strip().casefold() for u in np.asarray(uniques, dtype=object)]
+    key_codes, distinct = pd.factorize(np.asarray(keys, dtype=object))
+    keyed = hmac.new(secret, digestmod="sha256")  # the key schedule once, not per value
+
+    def digest(key: str) -> str | None:
+        if not key:
+            return None
+        mac = keyed.copy()
+        mac.update(key.encode("utf-8"))
+        return prefix + mac.hexdigest()[:16]
+
+    hashed = [digest(k) for k in distinct]
     lookup = pd.array([*hashed, None], dtype="string")
-    return pd.Series(lookup[codes], index=values.index, name=values.name)
+    # codes of missing values are -1: the trailing None
+    return pd.Series(lookup[np.where(codes >= 0, key_codes[codes], -1)], index=values.index,
+                     name=values.name)
