@@ -141,3 +141,31 @@ def test_an_unwritable_output_is_one_line(tmp_path, cli, scaffold):
     target.write_text("x", encoding="utf-8")
     code, out, err = cli("results", scaffold, "--out", target / "results.csv")
     assert code == 2 and "Traceback" not in out + err
+
+
+@pytest.mark.parametrize(("err", "words"), [
+    (28, "No space left on device"), (13, "Permission denied")])
+def test_a_file_system_fault_is_one_line_and_keeps_the_last_outputs(tmp_path, cli, monkeypatch,
+                                                                    err, words):
+    """A full disk or a refused write: exit 2, one line naming the file, the old file kept,
+    no temporary file left behind."""
+    import ldkit.io
+
+    target = tmp_path / "model.yaml"
+    code, _, _ = cli("model", "starter", "pharma-commercial", target)
+    assert code == 0
+    before = target.read_bytes()
+    real = ldkit.io.os.replace
+
+    def refuse(src, dst, *args, **kwargs):
+        if str(dst) == str(target):
+            raise OSError(err, os.strerror(err), str(dst))
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(ldkit.io.os, "replace", refuse)
+    code, out, err_text = cli("model", "starter", "pharma-commercial", target)
+    assert code == 2 and "Traceback" not in out + err_text
+    lines = [line for line in err_text.splitlines() if line.strip()]
+    assert len(lines) == 1 and str(target) in lines[0] and words in lines[0]
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["model.yaml"]

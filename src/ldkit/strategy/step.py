@@ -52,6 +52,8 @@ class StrategyParams(PhaseParams):
     lms_completions: str = ""
     time_tracking: str = ""
     lms_layout: Literal["auto", "generic", "moodle", "successfactors"] = "auto"
+    lms_course: str = ""  # the course of a per-course export (Moodle completion, gradebook)
+    lms_dayfirst: bool | None = None  # numeric dates day first (True) or month first (False)
     roster: str = ""
     as_of: str = ""
     review_every: Literal["monthly", "fortnightly"] = "monthly"
@@ -199,7 +201,8 @@ def strategy_step(p: StrategyParams) -> StrategyStepResult:
                          location=Location(file=str(strategy_file), field="currency"),
                          hint=f"write 'currency: {p.currency}' in the strategy (amounts in "
                               f"{p.currency}) or change the engagement's currency")
-    lms = (read_lms_export(p.path(p.lms_completions), layout=p.lms_layout)
+    lms = (read_lms_export(p.path(p.lms_completions), layout=p.lms_layout,
+                           course=p.lms_course or None, dayfirst=p.lms_dayfirst)
            if p.lms_completions else None)
     time = read_time_tracking(p.path(p.time_tracking)) if p.time_tracking else None
     roster = _read_roster(p.path(p.roster)) if p.roster else None
