@@ -7,6 +7,7 @@ import re
 import shutil
 
 import openpyxl
+import pandas as pd
 import pytest
 import yaml
 from pptx import Presentation
@@ -151,7 +152,12 @@ def test_recorded_key_results_match_golden_values(demo_run):
     assert needs["top_priority"] == "cell_therapy_account_manager/cross_functional_collaboration"
     assert needs["top_priority_gap"] == pytest.approx(1.1364, abs=1e-4)
     assert needs["borich_top_item"] == "territory_business_analytics"
-    # pooled over person x capability pairs with both ratings (not a mean of means: 0.2333)
+    # pooled over person x capability pairs with both ratings (issue 12: not the unweighted
+    # mean of capability means, 0.2333), recomputed from the per-person table
+    pg = pd.read_csv(root / "data" / "processed" / "needs" / "person_gaps.csv")
+    pairs = pg.dropna(subset=["self", "manager"])
+    assert needs["mean_self_minus_manager"] == pytest.approx(
+        round(float((pairs["self"] - pairs["manager"]).mean()), 4), abs=1e-9)
     assert needs["mean_self_minus_manager"] == pytest.approx(0.2697, abs=1e-4)
     model = read_records(report.run_dir / "2-capability-model.ipynb")
     assert (model["roles"], model["capabilities"], model["requirements"]) == (4, 11, 38)
