@@ -32,9 +32,9 @@ def clean_report() -> Report:
     gaps = pd.DataFrame({
         "role": ["Sales Representative", "Key Account Manager", "Medical Science Liaison"],
         "n": [12, 3, 1234],
-        "mean_gap": [0.8, np.nan, 1.2],
-        "share_below": [0.5, np.nan, 0.25],
-        "suppressed": ["", "n < 5", ""],
+        "mean_gap": [np.nan, np.nan, 1.2],    # the sibling hidden too (complementary), so
+        "share_below": [np.nan, np.nan, 0.25],  # the small group cannot be worked out
+        "suppressed": ["complementary", "n < 5", ""],
     })
     levels = pd.DataFrame({"capability": [f"Capability {i:02d}" for i in range(30)],
                            "n": np.arange(10, 40), "mean_current": np.linspace(1, 4, 30)})
@@ -80,6 +80,19 @@ def clean_folder(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def seeded_folder(tmp_path_factory) -> Path:
     return _render_all(seeded_report(), tmp_path_factory.mktemp("seeded"))
+
+
+def test_a_hidden_group_recoverable_by_subtraction_is_a_finding(tmp_path):
+    """One hidden group beside shown siblings: the total (shown here or elsewhere) minus the
+    siblings gives it away (the rule of ldkit.disclosure)."""
+    gaps = pd.DataFrame({"role": ["Sales Representative", "Key Account Manager", "All"],
+                         "n": [12, 3, 15], "mean_gap": [0.8, np.nan, 0.9],
+                         "suppressed": ["", "n < 5", ""]})
+    report = Report(client="Acme", title="Needs",
+                    sections=(Section("Gaps", tables=(Table("Gap by role", gaps),)),))
+    render_html(report, tmp_path / "report.html")
+    found = audit_deliverables(tmp_path, min_group_size=5)
+    assert len(found) == 1 and "recoverable by subtraction" in found["detail"].iloc[0]
 
 
 def test_rendered_deliverables_pass(clean_folder):
@@ -179,9 +192,11 @@ def test_hand_written_html(tmp_path):
         "<tr><td>US<td>2<td>1,234.5"
         "</table></body></html>", encoding="utf-8")
     findings = audit_deliverables(tmp_path)
-    assert sorted(findings["kind"]) == ["personal identifier", "small group"]
+    assert sorted(findings["kind"]) == ["personal identifier", "small group", "small group"]
     small = findings[findings["kind"] == "small group"]
-    assert small["location"].tolist() == ["table 1, row 3, column 'N'"]
+    # US: a mean shown for 2 people; EU: hidden alone, so the total (here or elsewhere)
+    # minus US gives it away
+    assert small["location"].tolist() == ["table 1, row 3, column 'N'", "table 1, row 2"]
 
 
 def test_folder_with_nothing_to_audit(tmp_path):

@@ -34,6 +34,7 @@ from typing import Any
 import pandas as pd
 
 from ldkit._params import check_number, param_error
+from ldkit.disclosure import is_small
 from ldkit.errors import (
     InputError,
     InputFileNotFoundError,
@@ -125,18 +126,46 @@ class _Scanner:
 
     def table(self, rows: Iterable[tuple[int, Sequence[Any]]], label: str, *,
               parse_text: bool) -> None:
-        """Check the rows under each header row that names a group-size column."""
+        """Check the rows under each header row that names a group-size column: a small
+        group's aggregate shown (each row), a hidden group recoverable by subtraction (each
+        block of rows, :func:`ldkit.disclosure.check_table`)."""
         header: list[str] | None = None
         names: list[str] = []
+        block: list[tuple[int, Sequence[Any]]] = []
         for number, cells in rows:
             texts = [str(c).strip() if c is not None else "" for c in cells]
             keys = [column_key(t) for t in texts]  # display names read as column names
             if any(_is_n(k) for k in keys) and not any(
                     _number(c, parse_text=True) is not None for c in cells):
-                header, names = keys, texts
+                self._block(header, names, block, label)
+                header, names, block = keys, texts, []
                 continue
             if header is not None:
+                block.append((number, cells))
                 self._row(header, names, cells, number, label, parse_text=parse_text)
+        self._block(header, names, block, label)
+
+    def _block(self, header: list[str] | None, names: list[str],
+               block: list[tuple[int, Sequence[Any]]], label: str) -> None:
+        """The subtraction rule of :mod:`ldkit.disclosure` on one table of rows."""
+        from ldkit.disclosure import check_table
+
+        if header is None or len(block) < 2:
+            return
+        width = len(header)
+        frame = pd.DataFrame([list(cells)[:width] + [None] * (width - len(cells))
+                              for _, cells in block],
+                             columns=[k or f"column {i + 1}" for i, k in enumerate(header)])
+        frame = frame.loc[:, ~frame.columns.duplicated()]
+        try:
+            found = check_table(frame, min_group_size=self.min_n, parent="auto")
+        except (ValueError, KeyError, TypeError):  # a table ldkit cannot read as groups
+            return
+        for f in found:
+            if f.rule != "recoverable":
+                continue  # the row rule above reports small groups, with rater columns
+            number = block[f.row][0]
+            self.add(f"{label}, row {number}", "small group", f.detail)
 
     def _row(self, header: list[str], names: list[str], cells: Sequence[Any], number: int,
              label: str, *, parse_text: bool) -> None:
@@ -151,7 +180,7 @@ class _Scanner:
             if not _is_n(key) or i >= len(cells):
                 continue
             n = _number(cells[i], parse_text=True)
-            if n is None or not 0 < n < self.min_n:
+            if n is None or not is_small(n, min_group_size=self.min_n):
                 continue
             suffix = key[1:] if key != "n" else ""
             paired = [j for j in values if suffix and header[j].endswith(suffix)]

@@ -266,6 +266,7 @@ class Section:
     paragraphs: tuple[str, ...] = ()
     tables: tuple[Table, ...] = ()
     figures: tuple[Figure, ...] = ()
+    appendix: bool = False  # detail after the story: behind an "Appendix" divider
 
     def __post_init__(self) -> None:
         _check_text("title", self.title, func="Section", required=True)
@@ -402,15 +403,18 @@ class Report:
     locale: str = "en-GB"
     currency: str = "EUR"
     labels: Mapping[str, str] = field(default_factory=dict)
+    decisions: tuple[str, ...] = ()
+    as_of: str = ""
 
     def __post_init__(self) -> None:
         _check_text("client", self.client, func="Report", required=True)
         _check_text("title", self.title, func="Report", required=True)
         for name in ("subtitle", "date", "footer", "currency"):
             _check_text(name, getattr(self, name), func="Report")
-        for name in ("key_findings", "next_steps"):
+        for name in ("key_findings", "next_steps", "decisions"):
             object.__setattr__(self, name, _check_items(
                 name, getattr(self, name), str, func="Report", what="strings"))
+        _check_text("as_of", self.as_of, func="Report")
         object.__setattr__(self, "sections", _check_items(
             "sections", self.sections, Section, func="Report", what="Section objects"))
         check_number("min_group_size", self.min_group_size, func="Report", low=1, integer=True)
@@ -431,6 +435,16 @@ class Report:
     def tables(self) -> list[tuple[Section, Table]]:
         """Every table with its section, in reading order."""
         return [(s, t) for s in self.sections for t in s.tables]
+
+    @property
+    def story(self) -> tuple[Section, ...]:
+        """The sections of the main story (before the appendix)."""
+        return tuple(s for s in self.sections if not s.appendix)
+
+    @property
+    def appendix(self) -> tuple[Section, ...]:
+        """The sections of the appendix."""
+        return tuple(s for s in self.sections if s.appendix)
 
     # -- the words every renderer uses (one place) --------------------------------------
 
@@ -681,12 +695,18 @@ def _html_table(table: Table, report: Report, tid: str) -> dict[str, Any]:
 
 
 def _html_context(report: Report) -> dict[str, Any]:
-    taken = {"contents", "key-findings", "next-steps"}
+    taken = {"contents", "key-findings", "next-steps", "appendix"}
     toc: list[dict[str, str]] = []
     if report.key_findings:
-        toc.append({"id": "key-findings", "title": "Key findings"})
+        toc.append({"id": "key-findings", "title": "Executive summary"})
     sections = []
-    for section in report.sections:
+    appendix_at = None
+    for section in report.story + report.appendix:
+        if section.appendix and appendix_at is None:
+            appendix_at = len(sections)
+            if report.next_steps:
+                toc.append({"id": "next-steps", "title": "Next steps"})
+            toc.append({"id": "appendix", "title": "Appendix"})
         sid = _slug(section.title, taken)
         toc.append({"id": sid, "title": report.text(section.title)})
         figures = [{"id": _slug(f"{sid}-figure-{i}", taken), "title": report.text(f.title),
@@ -698,7 +718,7 @@ def _html_context(report: Report) -> dict[str, Any]:
         sections.append({"id": sid, "title": report.text(section.title),
                          "paragraphs": [report.text(p) for p in section.paragraphs],
                          "figures": figures, "tables": tables})
-    if report.next_steps:
+    if report.next_steps and appendix_at is None:
         toc.append({"id": "next-steps", "title": "Next steps"})
     branding = report.branding
     logo = branding.logo_bytes()
@@ -706,7 +726,10 @@ def _html_context(report: Report) -> dict[str, Any]:
     if logo:
         kind = "png" if logo.startswith(PNG_SIGNATURE) else "jpeg"
         logo_uri = f"data:image/{kind};base64,{base64.b64encode(logo).decode('ascii')}"
-    return {"report": report, "toc": toc, "sections": sections,
+    split = len(sections) if appendix_at is None else appendix_at
+    return {"report": report, "toc": toc, "sections": sections[:split],
+            "appendix": sections[split:],
+            "decisions": [report.text(t) for t in report.decisions],
             "findings": [report.text(t) for t in report.key_findings],
             "steps": [report.text(t) for t in report.next_steps],
             "title": report.text(report.title), "subtitle": report.text(report.subtitle),
@@ -1505,6 +1528,10 @@ class _Deck:
                 self._text_box(slide, top, Pt(note_h), note, size=NOTE_SIZE, name="Note")
         return first_slide
 
+    def divider(self, title: str) -> Any:
+        """A section divider slide (e.g. "Appendix")."""
+        return self.slide(title, role="title_only")
+
     def notes(self, slide: Any, paragraphs: Sequence[str]) -> None:
         if paragraphs:
             slide.notes_slide.notes_text_frame.text = "\n\n".join(paragraphs)
@@ -1522,6 +1549,19 @@ def _describe(picture: Any, alt: str, *, name: str = "") -> None:
     props.set("descr", alt)
     if name:
         props.set("name", name[:250])
+
+
+def _agenda(report: Report) -> list[str]:
+    """The agenda: the executive summary, the story's parts (figure slides with action
+    titles count as one part, "Findings"), next steps, then "Appendix"."""
+    items: list[str] = ["Executive summary"] if report.key_findings else []
+    for s in report.story:
+        title = "Findings" if s.figures and not s.tables else report.text(s.title)
+        if not items or items[-1] != title:
+            items.append(title)
+    if report.next_steps:
+        items.append("Next steps")
+    return items + (["Appendix"] if report.appendix else [])
 
 
 def render_deck(report: Report, path: str | Path) -> Path:
@@ -1555,10 +1595,18 @@ def render_deck(report: Report, path: str | Path) -> Path:
     deck = _Deck(report)
     deck.title_slide()
     if report.sections:
-        deck.bullets("Agenda", [report.text(s.title) for s in report.sections])
+        deck.bullets("Agenda", _agenda(report))
     if report.key_findings:
-        deck.bullets("Key findings", [report.text(t) for t in report.key_findings])
-    for section in report.sections:
+        deck.bullets("Executive summary", [report.text(t) for t in report.key_findings])
+    if report.decisions:
+        deck.bullets("Decisions we ask of you", [report.text(t) for t in report.decisions])
+    appendix_started = False
+    for section in report.story + report.appendix:
+        if section.appendix and not appendix_started:
+            appendix_started = True
+            if report.next_steps:
+                deck.bullets("Next steps", [report.text(t) for t in report.next_steps])
+            deck.divider("Appendix")
         slides = [deck.figure(f) for f in section.figures]
         slides += [deck.table(t) for t in section.tables if t.slide]
         detail = [report.text(t.title) for t in section.tables if not t.slide]
@@ -1569,7 +1617,7 @@ def render_deck(report: Report, path: str | Path) -> Path:
             deck.notes(slides[0], notes)
         else:
             deck.bullets(report.text(section.title), paragraphs)
-    if report.next_steps:
+    if report.next_steps and not appendix_started:
         deck.bullets("Next steps", [report.text(t) for t in report.next_steps])
     props = deck.prs.core_properties
     props.title = report.text(report.title)

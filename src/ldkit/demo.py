@@ -68,7 +68,48 @@ def make_demo_engagement(folder: str | Path, *, n_employees: int = 240, seed: in
             made.replace(root / wanted)
     later = _later_phase_inputs(raw, n_employees=n_employees, seed=seed)
     set_inputs(root, {k: v.relative_to(root).as_posix() for k, v in later.items()})
+    _followup(root, n_employees=n_employees, seed=seed)
     return root
+
+
+DEMO_REVIEW = "2026-04-06"
+"""The demo's progress review date: Demo Bio's plans run from January to early April."""
+
+
+def _followup(root: Path, *, n_employees: int, seed: int) -> None:
+    """The closing of the loop: the follow-up wave six months on and the LMS completions of
+    the issued plans. The completions need the plans, so the needs analysis and the plans
+    are built here once, in this process (the full run rebuilds them identically)."""
+    from datetime import date
+
+    from ldkit.engagement import phase_params
+    from ldkit.needs.step import needs_analysis_step
+    from ldkit.plans.step import learning_plans_step
+    from ldkit.progress.demo import write_demo_followup
+
+    needs_analysis_step(phase_params("needs", root))
+    learning_plans_step(phase_params("plans", root))
+    written = write_demo_followup(root, n_employees=n_employees, seed=seed,
+                                  as_of=date.fromisoformat(DEMO_REVIEW))
+    set_inputs(root, {k: v.relative_to(root).as_posix() for k, v in written.items()})
+    set_notebook_parameters(root, "6-progress", {"as_of": DEMO_REVIEW})
+
+
+def set_notebook_parameters(root: str | Path, notebook: str, values: dict[str, str]) -> Path:
+    """Add ``notebooks: <notebook>: {key: value}`` entries to engagement.yaml (comments kept)."""
+    import json
+
+    from ldkit.engagement import CONFIG_FILE, load_engagement
+    from ldkit.io import atomic_write_text
+
+    path = Path(root) / CONFIG_FILE
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("notebooks:"))
+    block = [f"  {notebook}:"] + [f"    {k}: {json.dumps(v)}" for k, v in values.items()]
+    lines[start + 1:start + 1] = block
+    atomic_write_text(path, "\n".join(lines) + "\n")
+    load_engagement(root)
+    return path
 
 
 def _later_phase_inputs(raw: Path, *, n_employees: int, seed: int) -> dict[str, Path]:

@@ -25,6 +25,7 @@ import tokenize
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -33,8 +34,9 @@ from ldkit.engagement.config import EngagementConfig, load_engagement, min_group
 __all__ = ["PERSONAL_FOLDERS", "AuditResult", "audit_engagement", "engagement_identifiers",
            "ldkit_vocabulary"]
 
-PERSONAL_FOLDERS = ("plans",)
-"""Subfolders of deliverables/ with one document per person (personal learning plans)."""
+PERSONAL_FOLDERS = ("plans", "follow-up")
+"""Subfolders of deliverables/ with documents for one person each (the personal learning
+plans, the per-manager follow-up lists)."""
 
 _PSEUDONYM = re.compile(r"p[0-9a-f]{16}")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -103,6 +105,7 @@ def _identifiers(root: Path, config: EngagementConfig) -> set[str]:
         if not export_path.is_file() or not codebook_path.is_file():
             continue
         cb = read_codebook(codebook_path)
+        found.update(_roster_identifiers(cb, codebook_path))
         raw = read_export(export_path)
         for name in (*cb.respondent.identifiers, cb.respondent.person_column):
             col = raw.resolve(name)
@@ -111,6 +114,19 @@ def _identifiers(root: Path, config: EngagementConfig) -> set[str]:
     found.update(_activity_identifiers(root, config))
     found.update(n for n in _learner_names(root, config).values() if _meaningful(n))
     return found
+
+
+def _roster_identifiers(cb: Any, codebook_path: Path) -> set[str]:
+    """The HR roster's join key (e-mail or employee id) and any name column."""
+    spec = getattr(cb, "roster", None)
+    if spec is None:
+        return set()
+    from ldkit.survey.roster import read_roster
+
+    table = read_roster(spec, codebook_file=str(codebook_path))
+    columns = [c for c in table.columns
+               if c == spec.key or any(w in str(c).lower() for w in ("name", "mail"))]
+    return {str(v).strip() for c in columns for v in table[c].dropna() if _meaningful(str(v))}
 
 
 def _meaningful(value: str) -> bool:

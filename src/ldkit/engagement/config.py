@@ -90,6 +90,8 @@ class Inputs(BaseModel):
     followup_self_codebook: str = ""    # its codebook
     followup_manager_survey: str = ""   # the follow-up wave of the manager survey
     followup_manager_codebook: str = ""  # its codebook
+    plan_completions: str = ""   # LMS completions of the issued plans (6-progress)
+    manager_roster: str = ""     # id, manager (and manager_name): per-manager follow-up lists
 
 
 _CURRENCY_CODES = """

@@ -51,19 +51,27 @@ def _names(model: Any) -> dict[str, str]:
     return {c.id: c.name for c in model.capabilities} | {r.id: r.name for r in model.roles}
 
 
-def phase_sections(root: Path, names: dict[str, str]) -> tuple[list[str], list]:
-    """Findings and sections of every phase that produced outputs, in phase order."""
+def phase_output(root: Path, names: dict[str, str]) -> list[tuple[str, list[str], list]]:
+    """(phase name, findings, sections) of every phase with a report function, in order."""
     from ldkit.engagement.phases import PHASES
 
-    findings: list[str] = []
-    sections: list = []
+    out = []
     for phase in PHASES:
         build = phase.load("report")
         if build is None:
             continue
-        more_findings, more_sections = build(root, names)
-        findings += list(more_findings)
-        sections += list(more_sections)
+        findings, sections = build(root, names)
+        out.append((phase.name, list(findings), list(sections)))
+    return out
+
+
+def phase_sections(root: Path, names: dict[str, str]) -> tuple[list[str], list]:
+    """Findings and sections of every phase that produced outputs, in phase order."""
+    findings: list[str] = []
+    sections: list = []
+    for _, more_findings, more_sections in phase_output(root, names):
+        findings += more_findings
+        sections += more_sections
     return findings, sections
 
 
@@ -93,22 +101,40 @@ def next_steps(root: Path) -> tuple[str, ...]:
 
 
 def build_report(p: SummaryParams) -> Report:
-    """The engagement report, from every phase's processed tables and figures."""
+    """The engagement readout (:mod:`ldkit.engagement.story`) from every phase's outputs."""
+    import dataclasses
+
     from ldkit.capability.step import processed_model
-    from ldkit.deliverables import Report
+    from ldkit.deliverables import Branding, Report
+    from ldkit.engagement.config import load_engagement
+    from ldkit.engagement.story import storyline
 
     root = p.root
+    config = load_engagement(root)
     names = _names(processed_model(root))
-    findings, sections = phase_sections(root, names)
+    story = storyline(root, phase_output(root, names), names, config)
+    appendix = [dataclasses.replace(s, appendix=True) for s in story.appendix]
+    sections = [s for s in story.main + appendix if s.tables or s.figures or s.paragraphs]
+    from ldkit.engagement.config import resolve_input
+
+    brand = config.branding
+    logo = resolve_input(root, brand.logo) if brand.logo else None
+    template = resolve_input(root, brand.pptx_template) if brand.pptx_template else None
     return Report(
         client=p.client,
-        title="Learning needs analysis",
-        subtitle="Capability gaps and priorities",
+        title=story.title,
+        subtitle=story.subtitle,
         date=date.today().isoformat(),
-        key_findings=tuple(findings),
-        sections=tuple(s for s in sections if s.tables or s.figures or s.paragraphs),
-        next_steps=next_steps(root),
+        key_findings=tuple(story.takeaways),
+        decisions=tuple(story.decisions),
+        sections=tuple(sections),
+        next_steps=tuple(story.next_steps) or next_steps(root),
         min_group_size=p.min_group_size,
+        branding=Branding(firm=brand.firm, logo=logo, colors=tuple(brand.colors),
+                          pptx_template=template, footer=brand.footer, status=brand.status),
+        locale=config.locale,
+        currency=config.currency,
+        as_of=story.as_of,
     )
 
 

@@ -114,10 +114,11 @@ def needs_analysis_step(p: NeedsAnalysisParams) -> NeedsStepResult:
 
     model = read_model(p.path(p.capability_model))
     secret = find_secret(near=p.root)
-    surveys = [read_survey(p.path(p.self_survey), p.path(p.self_codebook), secret=secret)]
+    surveys = [read_survey(p.path(p.self_survey), p.path(p.self_codebook), secret=secret,
+                           model=model)]
     if p.manager_survey:
         surveys.append(read_survey(p.path(p.manager_survey), p.path(p.manager_codebook),
-                                   secret=secret))
+                                   secret=secret, model=model))
     attrs = [a for a in p.segment_by if a in surveys[0].respondents.columns]
     result = score_needs(surveys, model, min_n=p.min_group_size, segment_by=attrs)
     out = p.out

@@ -124,12 +124,13 @@ def _change_view(change: pd.DataFrame, names: Mapping[str, str], *, everyone: bo
 def progress_sections(root: Path, names: Mapping[str, str]) -> tuple[list[str], list]:
     """Findings and the progress and growth sections; ([], []) when the phase did not run."""
     from ldkit.deliverables import Figure, Section, Table
+    from ldkit.engagement.params import processed_dir
 
-    folder = Path(root) / "data" / "processed" / "progress"
+    folder = processed_dir(root, "progress")
     numbers = _numbers(folder)
     if not numbers:
         return [], []
-    figures = Path(root) / "data" / "processed" / "figures"
+    figures = folder / "figures"
 
     def fig(name: str, title: str, caption: str = "") -> tuple:
         path = figures / f"{name}.png"
@@ -201,8 +202,9 @@ def progress_sections(root: Path, names: Mapping[str, str]) -> tuple[list[str], 
 def monthly_progress_section(root: Path, names: Mapping[str, str]) -> Any:
     """The progress page of the monthly report: status by role, top overdue; None if no data."""
     from ldkit.deliverables import Section, Table
+    from ldkit.engagement.params import processed_dir
 
-    folder = Path(root) / "data" / "processed" / "progress"
+    folder = processed_dir(root, "progress")
     numbers = _numbers(folder)
     by_role = _read(folder, "progress_by_role")
     if not numbers.get("learners_with_plan") or by_role.empty:

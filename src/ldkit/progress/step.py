@@ -30,9 +30,9 @@ Written under ``data/processed/progress``:
   ``wave_pairs.csv`` and ``followup_person_gaps.csv`` (pseudonymous);
 - ``findings.json`` (the numbers the notebook records);
 
-figures ``data/processed/figures/progress-status.png`` and
+figures ``data/processed/progress/figures/progress-status.png`` and
 ``capability-change.png``; and, as personal data outside the aggregate
-deliverables, one follow-up list per manager in ``deliverables/plans/follow-up``
+deliverables, one follow-up list per manager in ``deliverables/follow-up``
 (the per-person plans folder, which ``ldkit audit`` leaves out): the
 manager's people who are behind and what is overdue. Managers come from the
 ``manager_roster`` (columns ``id`` as in the surveys, ``manager``, optionally
@@ -50,8 +50,10 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 from pydantic import Field, field_validator
 
+from ldkit.engagement.outputs import phase_step
+from ldkit.engagement.params import PhaseParams as _Params
+from ldkit.engagement.params import save_figure as _save_figure
 from ldkit.errors import InputError, Location
-from ldkit.steps import _Params, _save_figure
 
 if TYPE_CHECKING:  # pragma: no cover
     from ldkit.capability import CapabilityModel
@@ -61,8 +63,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["FOLLOWUP_DIR", "ProgressParams", "ProgressStepResult", "progress_step",
            "read_roster"]
 
-FOLLOWUP_DIR = ("plans", "follow-up")
-"""Where the per-manager lists go, under ``deliverables``: beside the personal plans."""
+FOLLOWUP_DIR = ("follow-up",)
+"""Where the per-manager lists go, under ``deliverables``: a personal folder of its own
+(the audit checks it like the plans), owned by this phase."""
 
 
 class ProgressParams(_Params):
@@ -163,7 +166,7 @@ def _as_of(p: ProgressParams, export: Any) -> date:
 
 
 def _people(p: ProgressParams) -> pd.DataFrame:
-    path = p.root / "data" / "processed" / "needs" / "people.csv"
+    path = p.processed_of("needs") / "people.csv"
     return pd.read_csv(path, dtype=str) if path.exists() else pd.DataFrame(
         columns=["person_id", "role"])
 
@@ -172,7 +175,7 @@ def _plan_progress(p: ProgressParams, secret: bytes) -> PlanProgress | None:
     from ldkit.plans.progress import lms_ids_from_assignments, plan_progress
     from ldkit.strategy.actuals import read_lms_export
 
-    items_file = p.root / "data" / "processed" / "plans" / "items.csv"
+    items_file = p.processed_of("plans") / "items.csv"
     export_file = p.plan_completions
     if not export_file:
         return None
@@ -206,7 +209,7 @@ def _followup_gaps(p: ProgressParams, model: CapabilityModel, secret: bytes) -> 
 
 
 def _baseline(p: ProgressParams) -> pd.DataFrame:
-    path = p.root / "data" / "processed" / "needs" / "person_gaps.csv"
+    path = p.processed_of("needs") / "person_gaps.csv"
     if not path.exists():
         raise InputError(f"{path} is missing: the baseline needs analysis has not run",
                          location=Location(file=str(path)),
@@ -219,14 +222,12 @@ def _write_followups(p: ProgressParams, progress: PlanProgress, secret: bytes) -
     from ldkit.io import atomic_write_csv
     from ldkit.plans.progress import manager_followups
 
-    folder = p.root / "deliverables" / Path(*FOLLOWUP_DIR)
+    folder = p.deliverables_dir / Path(*FOLLOWUP_DIR)
     if not p.manager_roster:
         return []
     roster = read_roster(p.path(p.manager_roster), secret)
     lists = manager_followups(progress, roster)
     folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.csv"):  # lists of an earlier review
-        old.unlink()
     names = roster.drop_duplicates("manager").set_index("manager")["manager_name"]
     written = []
     for manager, table in lists.items():
@@ -242,6 +243,7 @@ def _text(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
+@phase_step("progress")
 def progress_step(p: ProgressParams) -> ProgressStepResult:
     """Plan progress and capability growth; nothing when neither part is in scope."""
     if not (p.plan_completions or p.followup_self_survey):
@@ -255,9 +257,9 @@ def progress_step(p: ProgressParams) -> ProgressStepResult:
 
     model = read_model(p.path(p.capability_model))
     secret = find_secret(near=p.root)
-    out = p.processed / "progress"
+    out = p.out
     out.mkdir(parents=True, exist_ok=True)
-    figs_dir = p.processed / "figures"
+    figs_dir = p.figures
     tables: dict[str, Path] = {}
     figures: dict[str, Path] = {}
     numbers: dict[str, Any] = {}
