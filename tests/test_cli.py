@@ -151,9 +151,9 @@ def test_real_process_exit_code_and_no_traceback(tmp_path):
                           text=True, check=False)
     assert proc.returncode == 2
     assert proc.stdout == ""
-    assert proc.stderr == (f"error: {bad}, line 2: is not valid YAML: expected the node "
-                           "content, but found '<stream end>' (check indentation and quote "
-                           "text that contains ': ')\n")
+    assert proc.stderr == (f"error: {bad}, line 2: is not valid YAML: while parsing a flow "
+                           "node: expected the node content, but found '<stream end>' "
+                           "(column 1) (check indentation and quote text that contains ': ')\n")
 
 
 def test_cli_import_stays_light():

@@ -227,7 +227,8 @@ on line 1 and on line 2...
         return yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark and "end of stream" in (exc.problem or ""):
+        if exc.context_mark and any(end in (exc.problem or "")
+                                    for end in ("end of stream", "<stream end>")):
             mark = exc.context_mark  # where the unclosed quote or bracket opens
         problem = (f"{exc.context}: {exc.problem}" if exc.context and exc.problem
                    else exc.problem or exc.context or "unreadable")
