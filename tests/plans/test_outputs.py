@@ -112,9 +112,10 @@ def test_lms_assignments_one_row_per_item(tmp_path):
     path = write_lms_csv(HAND, tmp_path / "lms.csv", learner_ids={"a": "E001", "b": "E002"})
     back = pd.read_csv(path, dtype=str)
     assert back["learner"].tolist() == ["E001"] * 3 + ["E002"] * 2
-    with pytest.raises(InputError, match=r"1 learners have no LMS user id, e\.g\. b"):
-        write_lms_csv(HAND, tmp_path / "x.csv", learner_ids={"a": "E001"})
-    assert not (tmp_path / "x.csv").exists()
+    # a learner missing from the ids keeps its rows, with a blank user id (never a pseudonym)
+    path = write_lms_csv(HAND, tmp_path / "x.csv", learner_ids={"a": "E001"})
+    back = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert back["learner"].tolist() == ["E001"] * 3 + [""] * 2
 
 
 def test_lms_file_holds_no_formula(tmp_path):

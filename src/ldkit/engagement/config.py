@@ -81,6 +81,7 @@ class Inputs(BaseModel):
     learning_catalog: str = ""   # learning catalog (.yaml or .xlsx) for 3-learning-plans
     plan_adjustments: str = ""   # pins, exclusions, career goals per learner (.csv or .xlsx)
     learner_names: str = ""      # id (as in the surveys) and name, for the plan documents
+    lms_user_ids: str = ""       # id (as in the surveys) and lms_user_id, for the LMS file
     roi_case: str = ""           # ROI and business case (.yaml) for 4-roi-business-case
     assessments: str = ""        # pre/post assessment scores (.csv or .xlsx), evaluation level 2
     strategy: str = ""           # goal register, portfolio and RACI (.yaml) for 5-strategy-tracking

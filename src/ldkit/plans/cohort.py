@@ -287,19 +287,15 @@ def write_lms_csv(plans: PlanSet, path: str | Path, *,
                   learner_ids: Mapping[Any, str] | None = None) -> Path:
     """Write :func:`lms_assignments` as a UTF-8 CSV (atomically) and return its path.
 
-    ``learner_ids`` maps each pseudonymous learner to the LMS user id (e.g.
-    the employee number from the client's own roster) when the LMS needs it;
-    a learner missing from the mapping is an error, never a silent drop.
+    ``learner_ids`` maps each pseudonymous learner to the LMS's own user id (e.g.
+    the employee number from the client's roster): the file then carries those ids,
+    never pseudonyms. A learner missing from the mapping keeps a blank user id in its
+    rows (the rows stay, in plan order) and is listed by the caller, never dropped.
     """
-    from ldkit.errors import InputError
     from ldkit.io import atomic_write_csv
 
     table = lms_assignments(plans)
     if learner_ids is not None:
-        missing = sorted(set(table["learner"]) - {str(k) for k in learner_ids})
-        if missing:
-            raise InputError(f"{len(missing)} learners have no LMS user id, e.g. {missing[0]}",
-                             hint="add them to the learner_ids mapping (roster)")
         ids = {str(k): str(v) for k, v in learner_ids.items()}
-        table["learner"] = table["learner"].map(ids)
+        table["learner"] = table["learner"].map(ids).fillna("")
     return atomic_write_csv(table, path, encoding="utf-8")

@@ -127,4 +127,15 @@ def plan_warnings(folder: Path) -> list[str]:
             share = n / learners if learners else 1.0
             out.append(f"{n} of {learners} learners ({share:.0%}) have no feasible plan; the "
                        f"limit most often binding: {top['reason']} ({int(top['learners'])})")
+    deliver = folder.parent.parent.parent / "deliverables" / "plans"
+    lms = deliver / "lms-unmatched.csv"
+    if (deliver / "lms-assignments.csv").exists() and not lms.exists():
+        out.append("lms-assignments.csv carries pseudonyms, which no LMS can match: give "
+                   "inputs.lms_user_ids (id as in the surveys, lms_user_id) to write the LMS's "
+                   "own user ids")
+    if lms.exists():
+        n = len(pd.read_csv(lms))
+        if n:
+            out.append(f"{n} learner{'s' if n != 1 else ''} without an LMS user id: their "
+                       "rows in lms-assignments.csv have a blank user id (lms-unmatched.csv)")
     return out

@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ldkit.plans.cohort import CohortView
 
 __all__ = ["ADJUSTMENT_KINDS", "LearningPlansParams", "PlansStepResult", "learning_plans_step",
-           "read_adjustments", "read_learner_names"]
+           "read_adjustments", "read_learner_names", "read_lms_user_ids", "read_person_keys"]
 
 ADJUSTMENT_KINDS = ("pin", "exclude", "career_goal")
 DOCUMENT_KINDS = ("html", "docx")
@@ -56,6 +56,7 @@ class LearningPlansParams(PhaseParams):
     learning_catalog: str = ""
     plan_adjustments: str = ""
     learner_names: str = ""
+    lms_user_ids: str = ""
     currency: str = "EUR"
     hours_per_month: float = Field(default=8.0, gt=0)
     cost_per_person: float = Field(default=2500.0, ge=0)
@@ -158,24 +159,48 @@ def read_learner_names(path: str | Path, secret: bytes) -> dict[str, str]:
     >>> list(names.values()), next(iter(names)).startswith("p")
     (['Ana Silva'], True)
     """
+    return read_person_keys(path, secret, "name", what="a person without a name")
+
+
+def read_lms_user_ids(path: str | Path, secret: bytes) -> dict[str, str]:
+    """Pseudonymous learner id -> the LMS's own user id, from ``id`` and ``lms_user_id``.
+
+    The LMS assignment file is written with these ids, never with pseudonyms.
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "ids.csv"
+    >>> _ = f.write_text("id,lms_user_id\\nana@x.example,u1234\\n", encoding="utf-8")
+    >>> list(read_lms_user_ids(f, b"k").values())
+    ['u1234']
+    """
+    return read_person_keys(path, secret, "lms_user_id", what="a person without an LMS user id")
+
+
+def read_person_keys(path: str | Path, secret: bytes, column: str, *, what: str
+                     ) -> dict[str, str]:
+    """Pseudonym -> ``column``, from a file of ``id`` (as in the surveys) and ``column``.
+
+    The id is pseudonymized with the engagement's secret exactly as on survey load; the
+    file stays where it is (raw input), only the mapping is used.
+    """
     from ldkit.io import existing_file
     from ldkit.survey.pseudonym import pseudonymize
 
     path = existing_file(path)
     table = _read_table(path)
-    missing = [c for c in ("id", "name") if c not in table.columns]
+    missing = [c for c in ("id", column) if c not in table.columns]
     if missing:
         raise InputError(f"{path.name} lacks the column(s) {', '.join(missing)}",
                          location=Location(file=str(path), row=1),
-                         hint="columns: id (as in the surveys, e.g. the e-mail), name")
-    blank = table["name"].fillna("").str.strip() == ""
+                         hint=f"columns: id (as in the surveys, e.g. the e-mail), {column}")
+    blank = table[column].fillna("").str.strip() == ""
     if blank.any():
         row = int(table.index[blank.to_numpy().nonzero()[0][0]])
-        raise InputError(f"{path.name}: a person without a name",
-                         location=Location(file=str(path), row=row, column="name"),
-                         hint="fill in the name, or remove the row")
+        raise InputError(f"{path.name}: {what}",
+                         location=Location(file=str(path), row=row, column=column),
+                         hint=f"fill in the {column}, or remove the row")
     ids = pseudonymize(table["id"].fillna(""), secret)
-    return {str(i): str(n).strip() for i, n in zip(ids, table["name"], strict=True)
+    return {str(i): str(n).strip() for i, n in zip(ids, table[column], strict=True)
             if not pd.isna(i)}
 
 
@@ -279,7 +304,19 @@ def learning_plans_step(p: LearningPlansParams) -> PlansStepResult:
                                      currency=catalog.currency or p.currency,
                                      ratings=gaps,
                                      kinds=[k for k in p.documents if k in ("html", "docx")])
-    documents["lms"] = [write_lms_csv(plans, deliver / "lms-assignments.csv")]
+    lms_ids = None
+    if p.lms_user_ids:
+        from ldkit.survey.pseudonym import find_secret
+
+        lms_ids = read_lms_user_ids(p.path(p.lms_user_ids), find_secret(near=p.root))
+    documents["lms"] = [write_lms_csv(plans, deliver / "lms-assignments.csv",
+                                      learner_ids=lms_ids)]
+    if lms_ids is not None:
+        unmatched = sorted(set(plans.items["learner"].astype(str)) - set(lms_ids))
+        documents["lms_unmatched"] = [atomic_write_csv(pd.DataFrame({
+            "learner": unmatched,
+            "reason": "not in the LMS user ids file (inputs.lms_user_ids)"}),
+            deliver / "lms-unmatched.csv")]
     documents["without_plan"] = [atomic_write_csv(cohort.without_plan,
                                                   deliver / "without-plan.csv")]
     return PlansStepResult(plans, cohort, model, catalog, tables, figures, documents)
