@@ -423,8 +423,9 @@ class ForkServer:
     def __exit__(self, *exc_info: Any) -> None:
         self.stop()
 
-    def __del__(self) -> None:  # pragma: no cover - best effort at interpreter exit
-        with contextlib.suppress(Exception):
+    def __del__(self, _suppress: Any = contextlib.suppress) -> None:  # pragma: no cover
+        # best effort, also at interpreter exit, when module globals may already be None
+        with _suppress(Exception):
             self.stop(timeout=1.0)
 
 
