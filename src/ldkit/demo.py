@@ -163,7 +163,9 @@ def set_inputs(root: str | Path, values: dict[str, str]) -> Path:
 def run_demo(out: str | Path = "demo-output", *, progress: bool = True) -> list[Path]:
     """Write the demo outputs under ``out``; return the paths written (deliverables last)."""
     from ldkit.engagement import run_engagement
+    from ldkit.kernels import warm_kernel_options
 
+    warm_kernel_options(wait=False)  # kernels' imports run while the inputs are written
     written = write_starter_models(Path(out) / "capability-models")
     root = make_demo_engagement(out)
     report = run_engagement(root, force=True, progress=progress)
