@@ -480,3 +480,16 @@ def test_every_text_colour_in_the_deck_passes_wcag_aa(tmp_path):
                         for colour in _colours(cell.text_frame):
                             assert contrast_ratio(f"#{colour}", f"#{fill}") >= 4.5
     assert brand.colors[0].lstrip("#") in seen  # the (darkened) brand colour is used
+
+
+def test_long_lists_continue_on_numbered_slides(tmp_path):
+    findings = tuple(f"Finding {i}: " + "a sentence long enough to wrap on the slide. " * 3
+                     for i in range(12))
+    deck = render_deck(Report("Acme", "T", key_findings=findings), tmp_path / "d.pptx")
+    titles = [s.shapes.title.text for s in Presentation(str(deck)).slides]
+    parts = [t for t in titles if t.startswith("Key findings")]
+    assert parts[0] == "Key findings" and len(parts) >= 2
+    assert parts[1:] == [f"Key findings ({k} of {len(parts)})" for k in range(2, len(parts) + 1)]
+    from ldkit.layout import deck_layout_problems
+
+    assert deck_layout_problems(deck) == []

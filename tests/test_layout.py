@@ -117,3 +117,29 @@ def test_demo_decks_survive_rendering(demo_run):
                 if shape.shape_type == 13:  # every picture has meaningful alt text
                     descr = shape._element.nvPicPr.cNvPr.get("descr", "")
                     assert descr and not descr.endswith((".png", ".jpg")), deck.name
+
+
+def test_chart_labels_neither_overlap_nor_leave_the_axes():
+    """A cluster of close points (as in the Locus for Focus): every label inside the axes,
+    no two labels overlapping."""
+    from matplotlib.figure import Figure as MplFigure
+
+    from ldkit.layout import place_labels
+
+    rng = np.random.default_rng(7)
+    x = np.r_[rng.normal(4.0, 0.05, 8), 4.95]
+    y = np.r_[rng.normal(0.8, 0.03, 8), 0.8]
+    fig = MplFigure(figsize=(6, 4))
+    ax = fig.add_subplot()
+    ax.scatter(x, y)
+    ax.set_xlim(2, 5)
+    ax.set_ylim(0, 1.2)
+    texts = place_labels(ax, x, y, [f"Capability number {i}" for i in range(9)])
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    frame = ax.get_window_extent(renderer)
+    for i, a in enumerate(boxes):
+        assert frame.x0 - 1 <= a.x0 and a.x1 <= frame.x1 + 1  # not clipped
+        assert frame.y0 - 1 <= a.y0 and a.y1 <= frame.y1 + 1
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b)

@@ -1434,7 +1434,9 @@ class _Deck:
         pages.append((size, current))
         slides = []
         for k, (size, chunk) in enumerate(pages, start=1):
-            label = title if len(pages) == 1 else f"{title} ({k} of {len(pages)})"
+            # a list's first slide keeps its plain title (the agenda reads "Agenda"); the
+            # slides that continue it say which part they are
+            label = title if k == 1 else f"{title} ({k} of {len(pages)})"
             slide = self.slide(label, role="content")
             body = next((p for p in slide.placeholders if p.placeholder_format.idx == 1),
                         None)

@@ -26,6 +26,7 @@ __all__ = [
     "font_file",
     "line_count",
     "longest_token",
+    "place_labels",
     "text_width",
     "tokens",
     "wrap_lines",
@@ -206,3 +207,62 @@ def deck_layout_problems(path: str | Path) -> list[str]:
                 problems.append(f"{where}: the title needs {lines} lines at {size:g} pt and "
                                 "does not fit its box")
     return problems
+
+
+def place_labels(ax, xs, ys, labels, *, fontsize: float = 7, gap: float = 2.0) -> list:
+    """Label points without overlaps or clipping: each label starts to the right of its
+    point; labels that would overlap are moved down (then up) in steps of their own height,
+    joined to their point by a thin line, and kept inside the axes.
+
+    Returns the matplotlib Text objects. Needs a drawn figure size (it measures the labels
+    with the figure's renderer), so call it after the axes limits are set.
+    """
+    fig = ax.figure
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not hasattr(fig.canvas, "get_renderer"):
+        FigureCanvasAgg(fig)
+    renderer = fig.canvas.get_renderer()
+    to_px = ax.transData.transform
+    box = ax.get_window_extent(renderer)
+    r = 3.5 * fig.dpi / 72  # a marker's half size: labels keep off every point
+    placed: list = [(px - r, py - r, px + r, py + r)  # (x0, y0, x1, y1) in display pixels
+                    for px, py in (to_px((float(a), float(b)))
+                                   for a, b in zip(xs, ys, strict=True))]
+    texts = []
+    order = sorted(range(len(labels)), key=lambda i: -float(ys[i]))
+    for i in order:
+        px, py = to_px((float(xs[i]), float(ys[i])))
+        text = ax.annotate(str(labels[i]), (xs[i], ys[i]), xytext=(4, 0),
+                           textcoords="offset points", fontsize=fontsize, va="center",
+                           annotation_clip=False)
+        bb = text.get_window_extent(renderer)
+        w, h = bb.width, bb.height
+        x0 = px + 5 * fig.dpi / 72
+        if x0 + w > box.x1:  # would be clipped on the right: put it on the left
+            x0 = px - 5 * fig.dpi / 72 - w
+        best = None
+        for k in range(0, 40):
+            for sign in ((1,) if k == 0 else (-1, 1)):
+                y0 = py - h / 2 + sign * k * (h + gap) * 0.5
+                cand = (x0, y0, x0 + w, y0 + h)
+                inside = cand[1] >= box.y0 and cand[3] <= box.y1
+                free = all(cand[2] <= p[0] or cand[0] >= p[2] or cand[3] <= p[1]
+                           or cand[1] >= p[3] for p in placed)
+                if inside and free:
+                    best = cand
+                    break
+            if best:
+                break
+        best = best or (x0, py - h / 2, x0 + w, py + h / 2)
+        placed.append(best)
+        dx = (best[0] - px) * 72 / fig.dpi
+        dy = ((best[1] + best[3]) / 2 - py) * 72 / fig.dpi
+        text.set_position((dx, dy))
+        text.set_ha("left")
+        if abs(dy) > h * 0.6 * 72 / fig.dpi:  # moved off its point: a leader line
+            ax.annotate("", (xs[i], ys[i]), xytext=(dx, dy), textcoords="offset points",
+                        arrowprops={"arrowstyle": "-", "lw": 0.5, "color": "#777777"},
+                        annotation_clip=False)
+        texts.append(text)
+    return texts

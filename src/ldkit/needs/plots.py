@@ -78,13 +78,18 @@ def plot_locus_for_focus(borich: pd.DataFrame, *, names: dict[str, str] | None =
     ax.scatter(x[~focus], y[~focus], color="#6baed6", s=30, label="other items")
     ax.scatter(x[focus], y[focus], color="#cb181d", s=40, label="focus: high importance, "
                "high discrepancy")
-    for label, xi, yi in zip(borich["item"], x, y, strict=True):
-        ax.annotate(names.get(label, label), (xi, yi), fontsize=7, xytext=(3, 3),
-                    textcoords="offset points")
     ax.set_xlabel("mean importance")
     ax.set_ylabel("mean discrepancy (importance - competence)")
-    ax.legend(fontsize=7, loc="best")
+    ax.margins(x=0.3, y=0.08)  # room for the labels inside the axes
+    fig.legend(fontsize=7, loc="outside lower center", ncols=2, frameon=False)
     fig.suptitle("Locus for Focus", fontsize=10)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from ldkit.layout import place_labels
+
+    FigureCanvasAgg(fig).draw()  # lay the figure out once, then freeze it and place the
+    fig.set_layout_engine("none")  # labels where they neither overlap nor get clipped
+    place_labels(ax, x, y, [names.get(label, label) for label in borich["item"]], fontsize=7)
     return fig
 
 
