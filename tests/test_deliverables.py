@@ -185,7 +185,7 @@ def test_deck_slide_titles_in_order(rendered):
     assert prs.slide_width * 9 == prs.slide_height * 16
     titles = [s.shapes.title.text for s in prs.slides]
     assert titles == [
-        "Needs analysis", "Agenda", "Key findings",
+        "Needs analysis", "Agenda", "Executive summary",
         "Gap by role chart", "Gap by role",
         "Trend", "Current level by capability (1 of 3)",
         "Current level by capability (2 of 3)", "Current level by capability (3 of 3)",
@@ -198,7 +198,7 @@ def test_deck_title_agenda_and_lists(rendered, report):
     cover = " ".join(s.text_frame.text for s in slides[0].shapes if s.has_text_frame)
     assert report.client in cover and report.date in cover
     agenda = slides[1].placeholders[1].text_frame.text.split("\n")
-    assert agenda == ["Gaps by role", "Capabilities"]
+    assert agenda == ["Executive summary", "Gaps by role", "Capabilities", "Next steps"]
     assert slides[2].placeholders[1].text_frame.text.split("\n") == list(report.key_findings)
     assert slides[-1].placeholders[1].text_frame.text.split("\n") == list(report.next_steps)
     assert "required minus current" in slides[3].notes_slide.notes_text_frame.text
@@ -487,9 +487,10 @@ def test_long_lists_continue_on_numbered_slides(tmp_path):
                      for i in range(12))
     deck = render_deck(Report("Acme", "T", key_findings=findings), tmp_path / "d.pptx")
     titles = [s.shapes.title.text for s in Presentation(str(deck)).slides]
-    parts = [t for t in titles if t.startswith("Key findings")]
-    assert parts[0] == "Key findings" and len(parts) >= 2
-    assert parts[1:] == [f"Key findings ({k} of {len(parts)})" for k in range(2, len(parts) + 1)]
+    parts = [t for t in titles if t.startswith("Executive summary")]
+    assert parts[0] == "Executive summary" and len(parts) >= 2
+    assert parts[1:] == [f"Executive summary ({k} of {len(parts)})"
+                         for k in range(2, len(parts) + 1)]
     from ldkit.layout import deck_layout_problems
 
     assert deck_layout_problems(deck) == []

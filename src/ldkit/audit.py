@@ -135,8 +135,9 @@ class _Scanner:
         for number, cells in rows:
             texts = [str(c).strip() if c is not None else "" for c in cells]
             keys = [column_key(t) for t in texts]  # display names read as column names
-            if any(_is_n(k) for k in keys) and not any(
-                    _number(c, parse_text=True) is not None for c in cells):
+            if any(_is_n(k) and "<" not in t for k, t in zip(keys, texts, strict=True)) \
+                    and not any(_number(c, parse_text=True) is not None for c in cells) \
+                    and not any(t in _BLANKS - {""} for t in texts):  # a hidden row's marker
                 self._block(header, names, block, label)
                 header, names, block = keys, texts, []
                 continue
@@ -295,7 +296,12 @@ def _shapes(shapes: Iterable[Any]) -> Iterable[Any]:
             yield shape
 
 
+_CONTINUED = re.compile(r"^(?P<title>.*) \((?P<k>\d+) of (?P<n>\d+)\)$")
+
+
 def _scan_pptx(path: Path, scan: _Scanner) -> None:
+    """Text everywhere; tables checked as the reader meets them: a table continued on
+    the next slides ("Gaps (2 of 3)", header repeated) is checked as one table."""
     from pptx import Presentation
 
     prs = Presentation(str(path))
@@ -303,7 +309,10 @@ def _scan_pptx(path: Path, scan: _Scanner) -> None:
     for name in ("author", "last_modified_by", "title", "subject", "keywords", "comments",
                  "category"):
         scan.text(getattr(props, name, None), "document properties")
+    continued: dict[str, tuple[int, list[tuple[int, list[str]]]]] = {}
     for s, slide in enumerate(prs.slides, start=1):
+        title = slide.shapes.title.text if slide.shapes.title is not None else ""
+        part = _CONTINUED.match(title.strip())
         t = 0
         for shape in _shapes(slide.shapes):
             if shape.has_text_frame:
@@ -315,9 +324,21 @@ def _scan_pptx(path: Path, scan: _Scanner) -> None:
                 for r, cells in rows:
                     for cell in cells:
                         scan.text(cell, f"slide {s}, table {t}, row {r}")
-                scan.table(rows, f"slide {s}, table {t}", parse_text=True)
+                if part is None or t > 1:
+                    scan.table(rows, f"slide {s}, table {t}", parse_text=True)
+                    continue
+                first, gathered = continued.get(part["title"], (s, []))
+                gathered += rows if int(part["k"]) == 1 or not gathered else rows[1:]
+                continued[part["title"]] = (first, gathered)
+                if part["k"] == part["n"]:
+                    numbered = [(i, cells) for i, (_, cells) in enumerate(gathered, start=1)]
+                    scan.table(numbered, f"slides {first}-{s}, table", parse_text=True)
+                    del continued[part["title"]]
         if slide.has_notes_slide:
             scan.text(slide.notes_slide.notes_text_frame.text, f"slide {s} notes")
+    for title, (first, gathered) in continued.items():  # a series cut short
+        numbered = [(i, cells) for i, (_, cells) in enumerate(gathered, start=1)]
+        scan.table(numbered, f"slides from {first} ('{title}'), table", parse_text=True)
 
 
 def _scan_docx(path: Path, scan: _Scanner) -> None:

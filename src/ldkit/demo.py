@@ -42,8 +42,12 @@ def write_starter_models(out: str | Path) -> list[Path]:
 
 
 def make_demo_engagement(folder: str | Path, *, n_employees: int = 240, seed: int = 11,
-                         overwrite: bool = True) -> Path:
-    """Scaffold the Demo Bio engagement with synthetic inputs; return its folder."""
+                         overwrite: bool = True, followup: bool = True) -> Path:
+    """Scaffold the Demo Bio engagement with synthetic inputs; return its folder.
+
+    ``followup``: also write the follow-up wave and the LMS completions of the issued
+    plans (the plans are built once here for that), so a run shows the whole cycle.
+    """
     import shutil
 
     from ldkit.capability import starter
@@ -68,7 +72,8 @@ def make_demo_engagement(folder: str | Path, *, n_employees: int = 240, seed: in
             made.replace(root / wanted)
     later = _later_phase_inputs(raw, n_employees=n_employees, seed=seed)
     set_inputs(root, {k: v.relative_to(root).as_posix() for k, v in later.items()})
-    _followup(root, n_employees=n_employees, seed=seed)
+    if followup:
+        _followup(root, n_employees=n_employees, seed=seed)
     return root
 
 
@@ -163,9 +168,7 @@ def set_inputs(root: str | Path, values: dict[str, str]) -> Path:
 def run_demo(out: str | Path = "demo-output", *, progress: bool = True) -> list[Path]:
     """Write the demo outputs under ``out``; return the paths written (deliverables last)."""
     from ldkit.engagement import run_engagement
-    from ldkit.kernels import warm_kernel_options
 
-    warm_kernel_options(wait=False)  # kernels' imports run while the inputs are written
     written = write_starter_models(Path(out) / "capability-models")
     root = make_demo_engagement(out)
     report = run_engagement(root, force=True, progress=progress)

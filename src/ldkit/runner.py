@@ -576,11 +576,8 @@ def run_notebooks(
     KernelSetupError
         If no kernel for this interpreter can be set up.
     """
-    from ldkit.kernels import warm_kernel_options
-
     jobs = list(jobs)
     run_dir = Path(run_dir)
-    warm_kernel_options(wait=False)  # the warm kernel server imports while we check
     _check_jobs(jobs, timeout)
     if cwd is not None and not Path(cwd).is_dir():
         raise InputFileNotFoundError(cwd, hint="cwd must be an existing folder")
@@ -632,12 +629,9 @@ def _check_jobs(jobs: list[NotebookJob], timeout: int) -> None:
 def _run_one(
     job: NotebookJob, run_dir: Path, *, cwd: Any, kernel: str, timeout: int
 ) -> NotebookRun:
-    """One notebook in a kernel forked from the warm server (a fresh one where forking is
-    not available): every notebook still gets a kernel of its own."""
-    from ldkit.kernels import warm_kernel_options
-
-    return run_notebook(job, run_dir, cwd=cwd, kernel_name=kernel, timeout=timeout,
-                        **warm_kernel_options())
+    # a fresh kernel per notebook: kernels forked from a warm server (ldkit.kernels) start
+    # faster but show DataFrames at another width, so ldkit check's nbval would differ
+    return run_notebook(job, run_dir, cwd=cwd, kernel_name=kernel, timeout=timeout)
 
 
 def run_notebook(

@@ -87,7 +87,7 @@ def test_demo_followup_without_plans(tmp_path):
     from ldkit.progress.demo import write_demo_followup
     from ldkit.survey import read_survey
 
-    root = make_demo_engagement(tmp_path, n_employees=60, seed=3)
+    root = make_demo_engagement(tmp_path, n_employees=60, seed=3, followup=False)
     written = write_demo_followup(root, n_employees=60, seed=3)
     assert "plan_completions" not in written
     assert set(written) == {"followup_self_survey", "followup_self_codebook",

@@ -48,8 +48,8 @@ def test_outputs_written(engagement):
                  "progress_by_region", "overdue_activities", "wave_accounting",
                  "change_by_completion", "lms_counts", "lms_exclusions"):
         assert (out / f"{name}.csv").exists(), name
-    assert (root / "data" / "processed" / "figures" / "capability-change.png").exists()
-    assert (root / "data" / "processed" / "figures" / "progress-status.png").exists()
+    assert (root / "data" / "processed" / "progress" / "figures" / "capability-change.png").exists()
+    assert (root / "data" / "processed" / "progress" / "figures" / "progress-status.png").exists()
     numbers = json.loads((out / "findings.json").read_text())
     assert numbers == step.numbers
     assert step.in_scope
@@ -149,7 +149,7 @@ def test_no_group_under_the_minimum_size_in_any_table(engagement):
 
 def test_manager_lists_are_personal_files_outside_the_report(engagement):
     root, _, step = engagement
-    folder = root / "deliverables" / "plans" / "follow-up"
+    folder = root / "deliverables" / "follow-up"
     files = sorted(folder.glob("*.csv"))
     assert files and len(files) == step.numbers["manager_lists"]
     assert all(f.stem.startswith("m") and "@" not in f.stem for f in files)

@@ -9,7 +9,7 @@ import pytest
 from ldkit.engagement import template_path
 from ldkit.records import read_records
 from ldkit.roi.demo import write_demo_case
-from ldkit.runner import NotebookJob, notebook_parameters, run_notebooks
+from ldkit.runner import notebook_parameters
 
 NOTEBOOK = template_path() / "notebooks" / "4-roi-business-case.ipynb"
 
@@ -18,25 +18,27 @@ def test_template_is_stored_without_outputs_and_declares_its_parameters():
     nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert all(c["outputs"] == [] and c["execution_count"] is None for c in code)
-    assert list(notebook_parameters(NOTEBOOK)) == ["client", "engagement_dir", "currency",
-                                                   "min_group_size", "roi_case", "assessments"]
+    assert set(notebook_parameters(NOTEBOOK)) == {"engagement_dir", "run_dir"}
 
 
 @pytest.mark.parametrize("in_scope", [True, False])
 def test_notebook_runs(tmp_path, in_scope):
-    params = {"client": "Demo Bio", "engagement_dir": str(tmp_path)}
+    from ldkit.demo import set_inputs
+    from ldkit.engagement import new_engagement, run_engagement
+
+    root = new_engagement("Demo Bio", folder=tmp_path, engagement_id="demo-bio")
     if in_scope:
-        paths = write_demo_case(tmp_path / "data" / "raw")
-        params |= {"roi_case": str(paths["roi_case"]), "assessments": str(paths["assessments"])}
-    report = run_notebooks([NotebookJob("roi", NOTEBOOK, params)], tmp_path / "run",
-                           cwd=tmp_path, progress=False)
+        paths = write_demo_case(root / "data" / "raw")
+        set_inputs(root, {k: v.relative_to(root).as_posix() for k, v in paths.items()})
+    report = run_engagement(root, only="4-roi-business-case", progress=False)
     assert report.ok, report.notebooks[0].error
-    records = read_records(tmp_path / "run" / "roi.ipynb")
+    executed = report.run_dir / "4-roi-business-case.ipynb"
+    records = read_records(executed)
     if not in_scope:
         assert records == {}
-        text = (tmp_path / "run" / "roi.ipynb").read_text(encoding="utf-8")
+        text = executed.read_text(encoding="utf-8")
         assert "ROI and programme evaluation are not in scope" in text
-        assert not (tmp_path / "data" / "processed" / "roi").exists()
+        assert not (root / "data" / "processed" / "roi").exists()
         return
     assert records["roi_pct"] == pytest.approx(62.84)
     assert records["bcr"] == pytest.approx(1.6284)

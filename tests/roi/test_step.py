@@ -83,13 +83,20 @@ def test_report_sections_render(engagement, tmp_path):
     assert "Costs by category" in load_workbook(workbook).sheetnames
 
 
-def test_out_of_scope_writes_nothing_and_clears_old_outputs(engagement, tmp_path):
+def test_out_of_scope_writes_and_deletes_nothing(engagement, tmp_path):
+    """Issue 12: a phase out of scope leaves the last outputs as they are (it used to clear
+    them, which lost the ROI tables when the notebook ran with its template defaults)."""
     root = engagement[0]
+    folder = root / "data" / "processed" / "roi"
+    before = {p: p.stat().st_mtime_ns for p in folder.rglob("*")}
     step = roi_step(RoiParams(client="Demo Bio", engagement_dir=str(root)))
     assert step.empty and step.records() == {}
-    assert not (root / "data" / "processed" / "roi").exists()
-    assert not list((root / "data" / "processed" / "figures").glob("roi-*.png"))
-    assert roi_sections(root, {}) == ([], [])
+    assert {p: p.stat().st_mtime_ns for p in folder.rglob("*")} == before
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert roi_step(RoiParams(client="x", engagement_dir=str(empty))).empty
+    assert not any(empty.iterdir())
+    assert roi_sections(empty, {}) == ([], [])
 
 
 def test_missing_named_input_is_an_error(tmp_path):

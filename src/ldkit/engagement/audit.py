@@ -31,12 +31,17 @@ import pandas as pd
 
 from ldkit.engagement.config import EngagementConfig, load_engagement, min_group_size_warning
 
-__all__ = ["PERSONAL_FOLDERS", "AuditResult", "audit_engagement", "engagement_identifiers",
+__all__ = ["NAMED_FOLDERS", "PERSONAL_FOLDERS", "AuditResult", "audit_engagement", "engagement_identifiers",
            "ldkit_vocabulary"]
 
 PERSONAL_FOLDERS = ("plans", "follow-up")
 """Subfolders of deliverables/ with documents for one person each (the personal learning
 plans, the per-manager follow-up lists)."""
+
+NAMED_FOLDERS = ("follow-up",)
+"""Personal folders whose documents name several people by design: a manager's follow-up
+list names the people behind in that manager's team. They are checked for e-mail
+addresses and small-group aggregates, not for names."""
 
 _PSEUDONYM = re.compile(r"p[0-9a-f]{16}")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -213,8 +218,9 @@ def audit_engagement(folder: str | Path) -> AuditResult:
             personal += 1
             owner = _PSEUDONYM.search(path.stem)
             own = {names.get(owner[0], "")} if owner else set()
-            others = {i for i in loose if i not in own}
-            others_exact = {i for i in exact if i not in own}
+            others = {i for i in loose if i not in own} if sub not in NAMED_FOLDERS else set()
+            others_exact = ({i for i in exact if i not in own} if sub not in NAMED_FOLDERS
+                            else set())
             found = audit_deliverables(path, min_group_size=config.min_group_size,
                                        identifiers=sorted(others),
                                        exact_identifiers=sorted(others_exact))

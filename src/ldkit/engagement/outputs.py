@@ -118,6 +118,8 @@ def staged_outputs(root: str | Path, phase: str) -> Iterator[Stage]:
     token = secrets.token_hex(4)
     processed = root / "data" / "processed" / f"{_STAGE_PREFIX}{info.processed}-{token}"
     deliverables = root / "deliverables" / f"{_STAGE_PREFIX}{phase}-{token}"
+    created = [p for p in (root / "data", root / "data" / "processed", root / "deliverables")
+               if not p.exists()]
     processed.mkdir(parents=True)
     deliverables.mkdir(parents=True)
     stage = Stage(root, phase, processed, deliverables)
@@ -125,6 +127,9 @@ def staged_outputs(root: str | Path, phase: str) -> Iterator[Stage]:
         yield stage
     finally:
         stage.discard()
+        for folder in reversed(created):  # out of scope: not even an empty folder is left
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
 
 
 def _in_scope(result: Any) -> bool:

@@ -135,7 +135,32 @@ def build_report(p: SummaryParams) -> Report:
         locale=config.locale,
         currency=config.currency,
         as_of=story.as_of,
+        labels=_labels(root, names),
     )
+
+
+def _labels(root: Path, names: dict[str, str]) -> dict[str, str]:
+    """Display names of the ids a reader may meet in tables: roles, capabilities,
+    programmes, goals and catalog activities (from the phases' own tables)."""
+    import pandas as pd
+
+    from ldkit.engagement.params import processed_dir
+
+    out = dict(names)
+    folder = processed_dir(root, "strategy")
+    for name, key in (("portfolio", "program"), ("register", "goal")):
+        path = folder / f"{name}.csv"
+        if path.exists():
+            table = pd.read_csv(path, dtype=str, keep_default_na=False)
+            if {key, "title"} <= set(table.columns):
+                out.update(zip(table[key], table["title"], strict=False))
+    items = processed_dir(root, "plans") / "items.csv"
+    if items.exists():
+        table = pd.read_csv(items, dtype=str, keep_default_na=False,
+                            usecols=lambda c: c in ("activity", "title"))
+        if {"activity", "title"} <= set(table.columns):
+            out.update(zip(table["activity"], table["title"], strict=False))
+    return {k: v for k, v in out.items() if k and v}
 
 
 def render_deliverables(report: Report, folder: Path, *, kinds: list[str] | tuple[str, ...],
