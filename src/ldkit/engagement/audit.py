@@ -31,8 +31,8 @@ import pandas as pd
 
 from ldkit.engagement.config import EngagementConfig, load_engagement, min_group_size_warning
 
-__all__ = ["NAMED_FOLDERS", "PERSONAL_FOLDERS", "AuditResult", "audit_engagement", "engagement_identifiers",
-           "ldkit_vocabulary"]
+__all__ = ["NAMED_FOLDERS", "PERSONAL_FOLDERS", "AuditResult", "audit_engagement",
+           "engagement_identifiers", "ldkit_vocabulary"]
 
 PERSONAL_FOLDERS = ("plans", "follow-up")
 """Subfolders of deliverables/ with documents for one person each (the personal learning
