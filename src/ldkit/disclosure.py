@@ -101,6 +101,7 @@ __all__ = [
     "primary_reason",
     "suppress",
     "suppress_cumulative",
+    "suppress_labelled",
 ]
 
 SUPPRESSED = "suppressed"
@@ -403,6 +404,28 @@ def _blank(out: pd.DataFrame, hidden: np.ndarray, columns: Sequence[str]) -> Non
 def _whole(col: pd.Series) -> bool:
     v = pd.to_numeric(col, errors="coerce").dropna()
     return bool(((v % 1) == 0).all())
+
+
+def suppress_labelled(table: pd.DataFrame, *, min_group_size: int = 5, n: str = "n",
+                      values: Sequence[str], parent: Sequence[Hashable] | None = None,
+                      show_counts: bool = False) -> pd.DataFrame:
+    """:func:`suppress` for a table whose total rows carry the label :data:`TOTAL` ("All")
+    in one of their label columns (a group named "All" must be shown as
+    :data:`TOTAL_LOOKALIKE` first: :func:`group_label`).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"cap": ["a"] * 4, "region": ["EU", "US", "JP", "All"],
+    ...                   "n": [12, 3, 9, 24], "mean": [1.0, 2.0, 0.5, 1.0]})
+    >>> suppress_labelled(t, values=["mean"], parent=["cap"])["suppressed"].tolist()
+    ['', 'n < 5', 'complementary', '']
+    """
+    labels = table.drop(columns=[n, *values], errors="ignore")
+    total = labels.apply(lambda col: col.map(lambda v: isinstance(v, str) and v == TOTAL)
+                         ).any(axis=1) if len(labels.columns) else None
+    return suppress(table, min_group_size=min_group_size, n=n, values=values,
+                    parent=list(parent) if parent is not None else None,
+                    total=total if parent is not None else None, show_counts=show_counts)
 
 
 def suppress_cumulative(table: pd.DataFrame, *, min_group_size: int = 5, n: str = "n",

@@ -141,9 +141,10 @@ def test_no_group_under_the_minimum_size_is_shown(model):
     change = compare_waves(before, after, model, min_group_size=5).change
     values = ["mean_before", "mean_after", "mean_change", "d_z", "ci_low", "ci_high",
               "share_gap_closed", "change_ci_low", "change_ci_high", "n_below_before"]
-    small = change[change["n_pairs"] < 5]
+    small = change[change["role"] == SR]  # 3 reps
     assert len(small) and small[values].isna().all().all()
     assert (small["suppressed"] == "n < 5").all()
+    assert small["n_pairs"].isna().all()  # the size of a hidden group is hidden too
     # the KAM row is hidden too, else All - KAM gives the reps away
     manager = change[change["rater"] == "manager"].set_index("role")
     assert manager.loc[KAM, "suppressed"] == "complementary"

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictInt
 
 from ldkit.errors import InputError, InputFileNotFoundError, Location
 
-__all__ = ["PhaseParams", "processed_dir", "save_figure"]
+__all__ = ["PhaseParams", "known_kinds", "processed_dir", "save_figure"]
 
 
 def processed_dir(root: str | Path, phase: str) -> Path:
@@ -120,6 +120,15 @@ class PhaseParams(BaseModel):
                           location=Location(file=str(self.root / "engagement.yaml"),
                                             field=f"inputs.{key}"),
                           hint=f"name the file under inputs: {key}: data/raw/...")
+
+
+def known_kinds(value: list[str], allowed: tuple[str, ...], what: str) -> list[str]:
+    """``value`` when every item is one of ``allowed``; else a ValueError naming the first
+    unknown one (pydantic turns it into a located problem)."""
+    unknown = [v for v in value if v not in allowed]
+    if unknown:
+        raise ValueError(f"unknown {what} {unknown[0]!r}; use {' or '.join(allowed)}")
+    return value
 
 
 def save_figure(figure: Any, path: Path) -> Path:

@@ -117,7 +117,7 @@ def _needs_titles(folder: Path, names: Mapping[str, str]) -> dict[str, str]:
 
 
 def _plans_title(folder: Path, currency: str, locale: str) -> str:
-    totals = _read(folder, "totals")
+    totals = _read(folder, "cohort_totals")
     if totals.empty:
         return ""
     value = dict(zip(totals["measure"], totals["value"], strict=False))
@@ -141,7 +141,31 @@ def _roi_title(folder: Path, currency: str, locale: str) -> str:
     payback = r.get("payback_months")
     pay = f", paid back in {float(payback):.0f} months" if pd.notna(payback) else ""
     return (f"{program} returns {float(r['roi_pct']):.0f}% on its fully loaded costs "
-            f"({float(r['bcr']):.2f} for every {currency} 1 spent){pay}")
+            f"(benefit-cost ratio {float(r['bcr']):.2f}){pay}")
+
+
+def _progress_titles(folder: Path) -> dict[str, str]:
+    """Action titles of the progress figures, from the phase's headline numbers."""
+    path = folder / "findings.json"
+    if not path.exists():
+        return {}
+    n = json.loads(path.read_text(encoding="utf-8"))
+    out = {}
+    if n.get("learners_with_plan"):
+        out["progress"] = (f"{n.get('learners_done', 0)} of {n['learners_with_plan']} learners "
+                           f"have completed their plan; {n.get('learners_behind', 0)} are "
+                           "behind")
+    change, improved = n.get("mean_change_manager"), n.get("capabilities_improved_manager")
+    who = "manager ratings"
+    if change is None:
+        change, improved, who = (n.get("mean_change_self"),
+                                 n.get("capabilities_improved_self"), "self-ratings")
+    if change is not None:
+        total = n.get("capabilities_compared_manager" if who == "manager ratings"
+                      else "capabilities_compared_self", "")
+        out["growth"] = (f"Since the baseline, {who} rose {change:+.2f} levels on average, "
+                         f"clearly on {improved} of {total} capabilities")
+    return out
 
 
 def _strategy_title(folder: Path) -> str:
@@ -168,7 +192,8 @@ def _split(sections: Sequence[Any], limit: int, titles: Mapping[str, str]
 
     keys = {"Gap to requirement": "gap", "Locus for Focus": "borich",
             "Self against manager": "svm", "Learning mix": "plans",
-            "From benefits to net benefit": "roi", "Status by programme": "strategy"}
+            "From benefits to net benefit": "roi", "Status by program": "strategy",
+            "Plan status": "progress", "Change per capability": "growth"}
     main, appendix = [], []
     for section in sections:
         story_figs = []
@@ -287,6 +312,7 @@ def storyline(root: str | Path, phase_output: Sequence[tuple[str, list[str], lis
     titles["plans"] = _plans_title(processed_dir(root, "plans"), currency, locale)
     titles["roi"] = _roi_title(processed_dir(root, "roi"), currency, locale)
     titles["strategy"] = _strategy_title(processed_dir(root, "strategy"))
+    titles.update(_progress_titles(processed_dir(root, "progress")))
 
     # 1. takeaways: one per phase, in phase order, the phase's headline first
     for name, findings, _ in phase_output:
@@ -294,7 +320,9 @@ def storyline(root: str | Path, phase_output: Sequence[tuple[str, list[str], lis
             continue
         picks = {"needs": [titles.get("gap")],
                  "plans": [titles.get("plans")], "roi": [titles.get("roi")],
-                 "strategy": [titles.get("strategy")]}.get(name, [findings[0]])
+                 "strategy": [titles.get("strategy")],
+                 "progress": [titles.get("progress"), titles.get("growth")]
+                 }.get(name, [findings[0]])
         for text in picks:
             if text and len(story.takeaways) < MAX_TAKEAWAYS:
                 story.takeaways.append(text.rstrip(".") + ".")

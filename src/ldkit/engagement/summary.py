@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import Field, field_validator
 
 from ldkit.engagement.outputs import phase_step
-from ldkit.engagement.params import PhaseParams
+from ldkit.engagement.params import PhaseParams, known_kinds
 
 if TYPE_CHECKING:  # pragma: no cover
     from ldkit.deliverables import Report
@@ -37,11 +37,7 @@ class SummaryParams(PhaseParams):
     def _kinds(cls, value: list[str]) -> list[str]:
         from ldkit.engagement.config import DELIVERABLE_KINDS
 
-        unknown = [v for v in value if v not in DELIVERABLE_KINDS]
-        if unknown:
-            raise ValueError(f"unknown deliverable {unknown[0]!r}; use "
-                             f"{', '.join(DELIVERABLE_KINDS)}")
-        return value
+        return known_kinds(value, DELIVERABLE_KINDS, "deliverable")
 
 
 def _names(model: Any) -> dict[str, str]:

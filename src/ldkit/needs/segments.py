@@ -45,12 +45,11 @@ def suppress_small(
     >>> suppress_small(t, values=["mean"], parent=["cap"])["suppressed"].tolist()
     ['', 'n < 5', 'complementary', '']
     """
+    from ldkit.disclosure import suppress_labelled
+
     check_number("min_n", min_n, func="suppress_small", low=1, integer=True)
-    labels = table.drop(columns=[n, *values], errors="ignore")
-    total = labels.apply(lambda col: col.map(lambda v: isinstance(v, str) and v == TOTAL)
-                         ).any(axis=1) if len(labels.columns) else None
-    return suppress(table, min_group_size=min_n, n=n, values=values, parent=parent,
-                    total=total if parent is not None else None, show_counts=show_counts)
+    return suppress_labelled(table, min_group_size=min_n, n=n, values=values, parent=parent,
+                             show_counts=show_counts)
 
 
 def segment_table(

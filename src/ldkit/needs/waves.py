@@ -42,7 +42,7 @@ significance tests?* (pp. 221-257). Erlbaum.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +51,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from ldkit._params import check_number, param_error
+from ldkit.disclosure import suppress_labelled
 from ldkit.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -189,19 +190,6 @@ def _levels(wave: pd.DataFrame, name: str) -> pd.DataFrame:
     return long.dropna(subset=["level"])
 
 
-def _suppress(table: pd.DataFrame, *, n: str, min_group_size: int, values: Sequence[str],
-              parent: Sequence[str] | None = None) -> pd.DataFrame:
-    """The engagement's minimum-group-size rule (one place in this module).
-
-    Delegates to :func:`ldkit.needs.suppress_small` until the shared
-    disclosure rule replaces it.
-    """
-    from ldkit.needs.segments import suppress_small
-
-    return suppress_small(table, n=n, min_n=min_group_size, values=list(values),
-                          parent=list(parent) if parent else None)
-
-
 def _stats(change: np.ndarray, before: np.ndarray, after: np.ndarray, below: np.ndarray,
            closed: np.ndarray, confidence: float) -> dict[str, float]:
     n = change.size
@@ -311,7 +299,7 @@ def compare_waves(baseline: pd.DataFrame, followup: pd.DataFrame, model: Capabil
                    "required_level", "below_before", "closed"]].reset_index(drop=True)
 
     change = _change_table(pairs, model, confidence)
-    change = _suppress(change, n="n_pairs", min_group_size=min_group_size,
+    change = suppress_labelled(change, n="n_pairs", min_group_size=min_group_size,
                        values=[*_CHANGE_VALUES, "n_below_before"],
                        parent=["capability", "rater"])
     # the share of gaps closed is an aggregate of the people below at baseline: that
@@ -405,7 +393,7 @@ def _by_completion(pairs: pd.DataFrame, plan_status: Mapping[str, str] | pd.Data
     small = table.groupby("rater")["n_people"].transform(
         lambda s: s.where(table.loc[s.index, "group"] != "difference").min())
     table["_n"] = np.where(table["group"] == "difference", small, table["n_people"])
-    table = _suppress(table, n="_n", min_group_size=min_group_size,
+    table = suppress_labelled(table, n="_n", min_group_size=min_group_size,
                       values=["mean_change", "ci_low", "ci_high"])
     table["reading"] = ASSOCIATION_NOTE
     return table.drop(columns="_n")

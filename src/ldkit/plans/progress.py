@@ -42,7 +42,7 @@ outside the aggregate deliverables.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from ldkit._params import check_number, param_error
+from ldkit.disclosure import suppress_labelled
 from ldkit.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -339,19 +340,6 @@ def plan_progress(plans: PlanSet | pd.DataFrame, completions: LmsExport | pd.Dat
 # --------------------------------------------------------------------------- cohort views
 
 
-def _suppress(table: pd.DataFrame, *, n: str, min_group_size: int, values: Sequence[str],
-              parent: Sequence[str] | None = None) -> pd.DataFrame:
-    """The engagement's minimum-group-size rule (one place in this module).
-
-    Delegates to :func:`ldkit.needs.suppress_small` until the shared
-    disclosure rule replaces it.
-    """
-    from ldkit.needs.segments import suppress_small
-
-    return suppress_small(table, n=n, min_n=min_group_size, values=list(values),
-                          parent=list(parent) if parent else None)
-
-
 def progress_by_group(progress: PlanProgress, people: pd.DataFrame, by: str, *,
                       min_group_size: int = 5) -> pd.DataFrame:
     """Learners per status for each group of an attribute (e.g. role, region), and All.
@@ -403,7 +391,7 @@ def progress_by_group(progress: PlanProgress, people: pd.DataFrame, by: str, *,
                                         "mean_share_hours_done"])
     table[list(PROGRESS_STATUSES)] = table[list(PROGRESS_STATUSES)].astype(float)
     table["_parent"] = 1  # one parent: a single hidden group is never left recoverable
-    out = _suppress(table, n="learners", min_group_size=min_group_size,
+    out = suppress_labelled(table, n="learners", min_group_size=min_group_size,
                     values=[*PROGRESS_STATUSES, "share_behind", "mean_share_hours_done"],
                     parent=["_parent"])
     return out.drop(columns="_parent")
@@ -432,7 +420,7 @@ def overdue_activities(progress: PlanProgress, *, min_group_size: int = 5,
     table[["due", "completed", "overdue"]] = table[["due", "completed", "overdue"]].astype(float)
     table["share_overdue"] = (table["overdue"] / table["due"].where(table["due"] > 0)
                               ).astype(float)
-    table = _suppress(table, n="learners", min_group_size=min_group_size,
+    table = suppress_labelled(table, n="learners", min_group_size=min_group_size,
                       values=["due", "completed", "overdue", "share_overdue"])
     table = table.sort_values(["overdue", "share_overdue", "activity"],
                               ascending=[False, False, True], na_position="last",

@@ -30,7 +30,7 @@ import pandas as pd
 from pydantic import Field, field_validator
 
 from ldkit.engagement.outputs import phase_step
-from ldkit.engagement.params import PhaseParams, save_figure
+from ldkit.engagement.params import PhaseParams, known_kinds, save_figure
 from ldkit.errors import InputError, Location, Problem, ValidationError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -72,11 +72,7 @@ class LearningPlansParams(PhaseParams):
     @field_validator("documents")
     @classmethod
     def _document_kinds(cls, value: list[str]) -> list[str]:
-        unknown = [v for v in value if v not in DOCUMENT_KINDS]
-        if unknown:
-            raise ValueError(f"unknown document kind {unknown[0]!r}; use "
-                             f"{' or '.join(DOCUMENT_KINDS)}")
-        return value
+        return known_kinds(value, DOCUMENT_KINDS, "document kind")
 
 
 @dataclass(frozen=True)

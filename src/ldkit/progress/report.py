@@ -194,7 +194,8 @@ def progress_sections(root: Path, names: Mapping[str, str]) -> tuple[list[str], 
             "waves by their pseudonym; people in one wave only are counted, never paired.",
             "Completers against non-completers is an association, not an effect; the ROI "
             "case uses the measured change only with a stated isolation and confidence share.",
-        ), tuple(tables), fig("capability-change", "Change per capability (d_z, 95% interval)")))
+        ), tuple(tables), fig("capability-change",
+                              "Change per capability (effect size, 95% interval)")))
     by_completion = _read(folder, "change_by_completion")
     return progress_findings(numbers, by_completion), sections
 
