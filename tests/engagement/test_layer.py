@@ -279,8 +279,10 @@ def test_self_minus_manager_is_pooled_over_pairs(demo_run):
 
 
 def test_without_a_manager_survey_nothing_mentions_manager_ratings(demo):
-    _edit(demo, lambda d: d["inputs"].update(manager_survey="", manager_codebook=""))
-    for nb in ("1-needs-analysis", "9-executive-summary"):
+    _edit(demo, lambda d: d["inputs"].update(
+        manager_survey="", manager_codebook="", followup_manager_survey="",
+        followup_manager_codebook=""))
+    for nb in ("1-needs-analysis", "6-progress", "9-executive-summary"):
         assert run_engagement(demo, only=nb, progress=False).ok
     html = (demo / "deliverables" / "demo-bio-needs-analysis.html").read_text(encoding="utf-8")
     assert "manager rating" not in html.lower() and "Self against manager" not in html
