@@ -72,6 +72,6 @@ def plot_capability_change(change: pd.DataFrame, *, rater: str = "manager",
               for c, n in zip(rows["capability"], rows["n_pairs"], strict=True)]
     ax.set_yticks(y, labels, fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel("d_z (mean change / SD of change), 95% interval")
+    ax.set_xlabel("effect size (mean change / SD of the change), 95% interval")
     ax.set_title(f"{_RATER_TITLE.get(rater, rater)}: change since the baseline", fontsize=10)
     return fig
