@@ -10,48 +10,28 @@ import pandas as pd
 import pytest
 from docx.shared import Cm
 
-from ldkit.capability import CapabilityModel
 from ldkit.deliverables import Branding
-from ldkit.plans import PlanDocuments, PlanOptions, build_plans
-from ldkit.plans.catalog import Activity, Catalog
+from ldkit.plans import PlanDocuments
 
 
 @pytest.fixture(scope="module")
-def small():
-    b = CapabilityModel.builder("m")
-    b.domain("d", "D")
-    b.capability("ap", "Account planning", domain="d",
-                 indicators={1: "Follows a plan", 2: "Writes a plan", 3: "Plans complex accounts",
-                             4: "Sets the standard"})
-    b.role("rep", "Sales Representative", requires={"ap": (3, 2)})
-    model = b.build()
-    catalog = Catalog((
-        Activity("ap-stretch", "Lead an account plan", ("ap",), 1, 3, "experiential",
-                 "stretch assignment", 14, 0),
-        Activity("ap-coach", "Account plan coaching", ("ap",), 1, 3, "social", "coaching", 4,
-                 400),
-        Activity("ap-course", "Account planning essentials", ("ap",), 1, 2, "formal",
-                 "e-learning course", 2, 100),
-    ), name="small")
-    people = pd.DataFrame({"person_id": ["p1", "p2", "p3"], "capability": "ap",
-                           "required_level": 3, "weight": 2.0, "current": [2.0, 3.0, 1.0],
-                           "role": "rep"})
-    people["gap"] = people["required_level"] - people["current"]
-    plans = build_plans(people, catalog, model, options=PlanOptions(cost_per_person=3000))
+def rated(small):
+    """The shared plans with self and manager ratings of two of the learners."""
+    model, plans = small
     ratings = pd.DataFrame({"person_id": ["p1", "p3"], "capability": "ap",
                             "self": [2.0, 1.0], "manager": [2.0, float("nan")]})
     return model, plans, ratings
 
 
-def _docs(small, **kwargs):
-    model, plans, ratings = small
+def _docs(rated, **kwargs):
+    model, plans, ratings = rated
     return PlanDocuments(plans, model, client="Acme", ratings=ratings,
                          names={"p1": "Alex Example", "p3": "Sam Sample"},
                          managers={"p1": "Morgan Manager"}, **kwargs)
 
 
-def test_written_for_the_learner(small):
-    docs = _docs(small)
+def test_written_for_the_learner(rated):
+    docs = _docs(rated)
     page = docs.html("p1")
     text = re.sub(r"<[^>]+>", " ", page[page.index("<body>"):])
     assert "Alex Example" in text and "Manager: Morgan Manager" in text
@@ -68,8 +48,8 @@ def test_written_for_the_learner(small):
     assert "You rated yourself 1" in other and "your manager rated" not in other
 
 
-def test_milestones_inside_the_plan_period(small):
-    docs = _docs(small)
+def test_milestones_inside_the_plan_period(rated):
+    docs = _docs(rated)
     for learner in ("p1", "p3"):
         ctx = docs.context(learner)
         if not ctx["activities"]:
@@ -82,12 +62,12 @@ def test_milestones_inside_the_plan_period(small):
         assert checkins  # the plan still closes with a check-in
 
 
-def test_sign_off_and_paper_by_locale(small, tmp_path):
-    us = _docs(small, locale="en-US", branding=Branding(firm="Northwind", status="Draft v2"))
+def test_sign_off_and_paper_by_locale(rated, tmp_path):
+    us = _docs(rated, locale="en-US", branding=Branding(firm="Northwind", status="Draft v2"))
     page = us.html("p1")
     assert "size: letter" in page and "Agreed" in page and "Signature" in page
     assert "Jan 5, 2026" in page and "Northwind" in page and "Draft v2" in page
-    gb = _docs(small)
+    gb = _docs(rated)
     assert "size: A4" in gb.html("p1") and "5 Jan 2026" in gb.html("p1")
     for docs, (width, height) in ((us, (21.59, 27.94)), (gb, (21.0, 29.7))):
         path = docs.write_docx("p1", tmp_path / f"{docs.locale}.docx")

@@ -8,9 +8,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from ldkit.capability import CapabilityModel
 from ldkit.errors import InputError, ParameterError, ValidationError
-from ldkit.plans.build import PlanOptions, PlanSet, build_plans
+from ldkit.plans.build import PlanOptions, PlanSet
 from ldkit.plans.catalog import Activity, Catalog
 from ldkit.plans.cohort import LMS_COLUMNS, cohort_view, lms_assignments, write_lms_csv
 from ldkit.plans.documents import PlanDocuments, write_plan_documents
@@ -138,30 +137,6 @@ def test_lms_file_holds_no_formula(tmp_path):
 # -- documents of real plans --------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def small():
-    b = CapabilityModel.builder("m")
-    b.domain("d", "D")
-    b.capability("ap", "Account planning", domain="d",
-                 indicators={1: "Follows a plan", 2: "Writes a plan", 3: "Plans complex accounts",
-                             4: "Sets the standard"})
-    b.role("rep", "Sales Representative", requires={"ap": (3, 2)})
-    model = b.build()
-    catalog = Catalog((
-        Activity("ap-stretch", "Lead an account plan", ("ap",), 1, 3, "experiential",
-                 "stretch assignment", 14, 0),
-        Activity("ap-coach", "Account plan coaching", ("ap",), 1, 3, "social", "coaching", 4,
-                 400),
-        Activity("ap-course", "Account planning essentials", ("ap",), 1, 2, "formal",
-                 "e-learning course", 2, 100),
-    ), name="small")
-    people = pd.DataFrame({"person_id": ["p1", "p2", "p3"], "capability": "ap",
-                           "required_level": 3, "weight": 2.0, "current": [2.0, 3.0, 1.0],
-                           "role": "rep"})
-    people["gap"] = people["required_level"] - people["current"]
-    tight = PlanOptions(cost_per_person=3000)
-    plans = build_plans(people, catalog, model, options=tight)
-    return model, plans
 
 
 def test_documents_say_who_what_when(small, tmp_path):
