@@ -1,7 +1,10 @@
-"""Solve small 0-1 programs with HiGHS, one solver object reused per thread.
+"""Solve small 0-1 programs: an exact search in numpy, HiGHS for the rest.
 
 :func:`solve_binary` is what :func:`ldkit.plans.build_plans` calls once per learner
-profile. It talks to HiGHS through the bindings scipy ships with it
+profile. It first runs the exact branch and bound of :mod:`ldkit.plans._bnb` (a few
+milliseconds on a learner's program, with the multipliers of the linear relaxation
+from HiGHS); a program too large for it goes to HiGHS's MIP solver. Either proves the
+optimum. It talks to HiGHS through the bindings scipy ships with it
 (``scipy.optimize._highspy._core``, the same library and version that
 :func:`scipy.optimize.milp` runs), keeping one ``Highs`` object per process (and thread) with its
 options set once, instead of going through ``milp``'s argument checks and a new
@@ -18,6 +21,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+
+from ldkit.plans import _bnb
 
 __all__ = ["solve_binary"]
 
@@ -51,7 +56,9 @@ def _solver(options: Mapping[str, Any]) -> Any:
 
 
 def _with_highs(highs: Any, c: np.ndarray, lb: np.ndarray, ub: np.ndarray, a: np.ndarray,
-                low: np.ndarray, high: np.ndarray) -> np.ndarray | None:
+                low: np.ndarray, high: np.ndarray, *, relax: bool = False) -> Any:
+    """Solve with ``highs``: the 0-1 optimum, or None; with ``relax``, the linear
+    relaxation's HiGHS solution object (values and duals), or None."""
     core = _state()["core"]
     inf = core.kHighsInf
     lp = core.HighsLp()
@@ -71,13 +78,31 @@ def _with_highs(highs: Any, c: np.ndarray, lb: np.ndarray, ub: np.ndarray, a: np
     matrix.start_ = np.r_[0, np.cumsum(np.bincount(nz_row, minlength=cols))].astype(np.int32)
     matrix.index_ = nz_col.astype(np.int32)
     matrix.value_ = a.T[nz_row, nz_col].astype(float)
-    lp.integrality_ = [core.HighsVarType.kInteger] * cols
+    if not relax:
+        lp.integrality_ = [core.HighsVarType.kInteger] * cols
     highs.clearModel()
     highs.passModel(lp)
     highs.run()
     if highs.getModelStatus() != core.HighsModelStatus.kOptimal:
         return None
+    if relax:
+        return highs.getSolution()
     return np.asarray(highs.getSolution().col_value, dtype=float)
+
+
+def _relaxation_duals(highs: Any, obj: np.ndarray, g: np.ndarray, h: np.ndarray
+                      ) -> np.ndarray | None:
+    """Multipliers ``u >= 0`` of ``max obj @ x`` s.t. ``g @ x <= h``, ``0 <= x <= 1``
+    (None when infeasible), for the Lagrangian bound of :func:`ldkit.plans._bnb.solve`."""
+    n = len(obj)
+    solution = _with_highs(highs, -obj, np.zeros(n), np.ones(n), g, np.full(len(h), -np.inf),
+                           h, relax=True)
+    if solution is None:
+        if highs.getModelStatus() == _state()["core"].HighsModelStatus.kInfeasible:
+            return None
+        raise _bnb.GaveUp(f"linear relaxation: {highs.modelStatusToString(highs.getModelStatus())}")
+    # HiGHS minimizes -obj: the dual of a binding upper row bound is <= 0
+    return np.maximum(0.0, -np.asarray(solution.row_dual, dtype=float))
 
 
 def _with_milp(c: np.ndarray, lb: np.ndarray, ub: np.ndarray, a: np.ndarray,
@@ -112,7 +137,8 @@ def solve_binary(c: np.ndarray, lb: np.ndarray, ub: np.ndarray, a: np.ndarray,
     options : mapping
         HiGHS options (``mip_rel_gap`` and the like).
     reuse : bool, default True
-        Use this thread's HiGHS object; False goes through :func:`scipy.optimize.milp`.
+        The exact search of :mod:`ldkit.plans._bnb`, then (for a program too large for
+        it) this thread's HiGHS object; False goes through :func:`scipy.optimize.milp`.
 
     Returns
     -------
@@ -123,6 +149,11 @@ def solve_binary(c: np.ndarray, lb: np.ndarray, ub: np.ndarray, a: np.ndarray,
     highs = _solver(options) if reuse else None
     if highs is None:
         return _with_milp(c, lb, ub, a, low, high, options)
+    try:
+        return _bnb.solve(c, lb, ub, a, low, high,
+                          lambda obj, g, h: _relaxation_duals(highs, obj, g, h))
+    except _bnb.GaveUp:
+        pass
     try:
         return _with_highs(highs, c, lb, ub, a, low, high)
     except (AttributeError, TypeError):  # pragma: no cover - bindings of another shape
