@@ -931,8 +931,8 @@ def build_plans(
     gap goals: ``"stretch"`` when the learner's own role requires the capability
     at a lower level, ``"aspiration"`` otherwise; the target is the aspiration level.
 
-    **Activities.** One 0-1 integer program per learner (HiGHS, the solver of
-    :func:`scipy.optimize.milp`, solved to optimality). An activity is eligible when it
+    **Activities.** One 0-1 integer program per learner, solved to optimality (see
+    Performance). An activity is eligible when it
     develops a goal capability for the learner's current level rounded down (at least
     the scale minimum): ``level_from <= floor(current) <= level_to``. The pre-assessment,
     post-assessment and capstone of a program that covers a goal capability are
@@ -982,21 +982,25 @@ def build_plans(
     have the same capabilities, current levels (rounded down) and priorities up to
     a common factor (the objective is in units of the learner's smallest priority,
     to 9 decimals), and the same pins and exclusions, share it, so sharing never
-    changes a plan. Each program goes to HiGHS directly, through the bindings
+    changes a plan. Each program is solved by an exact branch and bound in numpy
+    (:mod:`ldkit.plans._bnb`: breadth first over the activities, pruned by the
+    Lagrangian bound of the program's linear relaxation, solved by HiGHS, and by
+    fractional knapsack bounds of the budget and hours rows; it proves the optimum).
+    A program too large for it (over 62 candidate activities, or more than 40,000
+    open partial plans) goes to HiGHS's MIP solver directly, through the bindings
     scipy ships (one solver object per process, options set once; without them,
-    through :func:`scipy.optimize.milp`), and HiGHS runs without its feasibility-jump
-    and sub-MIP heuristics (RINS, RENS, root reduced cost), without symmetry detection
-    and without strong branching for reliable pseudo-costs: on programs of a few dozen
-    activities they cost more time than they save, and the optimum is still proven
-    (``mip_rel_gap`` 0; where two plans tie exactly, either may come back).
-    Solves take nearly all the time: some 3-10 ms each on the starter catalog,
-    10-15 ms on a 300-activity catalog (one core; 30 ms with scipy's ``milp`` and
-    HiGHS's default search). With ``workers`` above 1, profiles are solved and their
-    learners' plans laid out in that many processes; every profile goes through
-    the same function with the same options, so the plans do not depend on
-    ``workers``; with ``executor="dask"`` the profiles go to the Dask workers in
-    chunks, the catalog and model sent to each worker once. Seat capacities of the
-    catalog are not allocated here.
+    through :func:`scipy.optimize.milp`), with the optimum proven too (``mip_rel_gap``
+    0; HiGHS runs without its feasibility-jump and sub-MIP heuristics, symmetry
+    detection and strong branching, which on such programs cost more than they save).
+    Where two plans tie exactly, either may come back. On a 300-activity catalog a
+    solve takes some 3-5 ms (one core), against 10-15 ms with HiGHS's MIP solver and
+    30 ms with scipy's ``milp`` and HiGHS's default search (``benchmarks/plans_scale.py``
+    checks that all give the same optimum on 300 profiles). With ``workers`` above 1,
+    profiles are solved and their learners' plans laid out in that many processes;
+    every profile goes through the same function with the same options, so the plans
+    do not depend on ``workers``; with ``executor="dask"`` the profiles go to the Dask
+    workers in chunks, the catalog and model sent to each worker once. Seat capacities
+    of the catalog are not allocated here.
 
     References
     ----------
