@@ -29,6 +29,10 @@ def test_waterfall_steps_end_at_the_net_benefit(analysis):
     net = ax.patches[-1]
     assert net.get_height() == pytest.approx(analysis.roi.net_benefit)
     assert "ROI 63%, BCR 1.63" in fig._suptitle.get_text()
+    # every measure named in full, wrapped onto lines rather than cut short
+    names = [m.name for m in analysis.benefits.measures if m.benefit]
+    assert [" ".join(t.split("\n")) for t in labels[:3]] == names
+    assert not any("…" in t for t in labels)
 
 
 def test_tornado_bars_and_title(analysis):

@@ -51,6 +51,17 @@ def _short(text: str, width: int = 28) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _wrapped(text: str, width: int = 15, lines: int = 3) -> str:
+    """``text`` on at most ``lines`` lines of about ``width`` characters (the last one
+    shortened with an ellipsis only if the whole does not fit)."""
+    import textwrap
+
+    parts = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
+    if len(parts) > lines:
+        parts = [*parts[:lines - 1], _short(" ".join(parts[lines - 1:]), width + 2)]
+    return "\n".join(parts)
+
+
 def plot_roi_waterfall(benefits: Benefits, costs: CostModel, *, currency: str = "EUR"
                        ) -> Figure:
     """Waterfall from the monetized benefits, through the costs, to the net benefit.
@@ -78,7 +89,7 @@ def plot_roi_waterfall(benefits: Benefits, costs: CostModel, *, currency: str = 
     level = 0.0
     for m in benefits.measures:
         if m.benefit:
-            steps.append((_short(m.name), level, m.benefit, GREEN))
+            steps.append((m.name, level, m.benefit, GREEN))
             level += m.benefit
     total_b = benefits.total
     steps.append(("Total benefits", 0.0, total_b, BLUE))
@@ -89,7 +100,7 @@ def plot_roi_waterfall(benefits: Benefits, costs: CostModel, *, currency: str = 
             level -= cost
     net = total_b - costs.total
     steps.append(("Net benefit", min(0.0, net), abs(net), BLUE if net >= 0 else RED))
-    fig = _figure(max(7.0, 0.75 * len(steps) + 2), 4.8)
+    fig = _figure(max(7.0, 0.9 * len(steps) + 2), 4.8)
     ax = fig.add_subplot()
     x = np.arange(len(steps))
     ax.bar(x, [s[2] for s in steps], bottom=[s[1] for s in steps],
@@ -103,8 +114,7 @@ def plot_roi_waterfall(benefits: Benefits, costs: CostModel, *, currency: str = 
         end = steps[i][1] + (steps[i][2] if steps[i][3] != RED else 0)
         ax.plot([i + 0.33, i + 0.67], [end, end], color=GREY, linewidth=0.8)
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_xticks(x, [s[0] for s in steps], rotation=35, ha="right", rotation_mode="anchor",
-                  fontsize=8)
+    ax.set_xticks(x, [_wrapped(s[0]) for s in steps], fontsize=7)
     ax.set_ylabel(currency)
     ax.yaxis.set_major_formatter(lambda v, _pos: _money(v))
     roi = net / costs.total * 100 if costs.total else float("nan")
