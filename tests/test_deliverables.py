@@ -146,6 +146,21 @@ def test_workbook_sheets_and_layout(rendered, report):
     assert wb["Current level by capability"].auto_filter.ref == "A1:C31"
 
 
+def test_workbook_summary_lists_the_decisions_between_findings_and_next_steps(tmp_path):
+    import dataclasses
+
+    report = dataclasses.replace(make_report(), decisions=(
+        "Approve: the coaching programme (EUR 120k)", "Approve: the manager toolkit"))
+    ws = load_workbook(render_workbook(report, tmp_path / "r.xlsx"))["Summary"]
+    column_b = [row[1] for row in ws.iter_rows(values_only=True) if row[1]]
+    headings = [row[0] for row in ws.iter_rows(values_only=True) if isinstance(row[0], str)]
+    assert headings.index("Key findings") < headings.index("Decisions we ask of you") \
+        < headings.index("Next steps")
+    at = column_b.index("Approve: the coaching programme (EUR 120k)")
+    assert column_b[at + 1] == "Approve: the manager toolkit"
+    assert column_b[at + 2] == report.next_steps[0]
+
+
 def test_workbook_values_and_formats(rendered):
     ws = load_workbook(rendered["xlsx"])["Gap by role"]
     assert [c.value for c in ws[1]] == ["Role", "n", "Gap", "Share below", "Hidden"]

@@ -1060,6 +1060,7 @@ def _write_summary(ws: Any, report: Report, sheets: Sequence[tuple[str, Section,
             r += 1
 
     block("Key findings", report.key_findings)
+    block("Decisions we ask of you", report.decisions)
     block("Next steps", report.next_steps)
     if sheets:
         r += 1
@@ -1091,7 +1092,8 @@ def render_workbook(report: Report, path: str | Path) -> Path:
     """Write the report's tables as a formatted Excel workbook.
 
     The first sheet, "Summary", holds the title, client, firm, date, status,
-    key findings, next steps and a linked list of the tables. Then one sheet
+    key findings, the decisions asked of the sponsor, next steps and a linked list of
+    the tables. Then one sheet
     per table, in reading order: sheet names from the table titles (at most 31
     characters cut at a word boundary, no ``[]:*?/\\``, unique), display
     names as headers in bold white on the brand colour, the header row frozen
