@@ -110,6 +110,19 @@ def test_html_toc_links_every_section(rendered):
         assert f'id="{anchor}"' in html
 
 
+def test_html_keeps_each_heading_with_what_follows_it(rendered):
+    import re
+
+    html = rendered["html"].read_text(encoding="utf-8")
+    leads = re.findall(r'<div class="lead">(.*?)</div>', html, flags=re.S)
+    # "Gaps by role" opens with its paragraph; "Capabilities" (no paragraph) with its
+    # first figure
+    assert "<h2>Gaps by role</h2>" in leads[0] and "<p>Gaps are required" in leads[0]
+    assert "<h2>Capabilities</h2>" in leads[1] and "<figure" in leads[1]
+    assert html.count("<figure") == 2  # nothing shown twice
+    assert ".lead { break-inside: avoid" in html or ", .lead { break-inside: avoid" in html
+
+
 def test_html_content_escaped_and_formatted(rendered):
     html = rendered["html"].read_text(encoding="utf-8")
     assert "required minus current &lt;level&gt;." in html
