@@ -52,7 +52,7 @@ TOL = 1e-6
 """Feasibility tolerance on each row (HiGHS's ``mip_feasibility_tolerance``)."""
 MAX_VARIABLES = 62
 """Free variables a state's bit mask can hold (int64)."""
-MAX_STATES = 40_000
+MAX_STATES = 10_000
 """States held at one step of the exact pass before the search hands over to HiGHS."""
 BEAM = 64
 """States kept per step by the first (incumbent-finding) pass."""

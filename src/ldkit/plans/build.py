@@ -986,7 +986,7 @@ def build_plans(
     (:mod:`ldkit.plans._bnb`: breadth first over the activities, pruned by the
     Lagrangian bound of the program's linear relaxation, solved by HiGHS, and by
     fractional knapsack bounds of the budget and hours rows; it proves the optimum).
-    A program too large for it (over 62 candidate activities, or more than 40,000
+    A program too large for it (over 62 candidate activities, or more than 10,000
     open partial plans) goes to HiGHS's MIP solver directly, through the bindings
     scipy ships (one solver object per process, options set once; without them,
     through :func:`scipy.optimize.milp`), with the optimum proven too (``mip_rel_gap``
