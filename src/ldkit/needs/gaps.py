@@ -55,7 +55,7 @@ def combine_surveys(*surveys: SurveyData) -> tuple[pd.DataFrame, pd.DataFrame]:
         if col != "value" else np.concatenate([t[col].to_numpy(dtype="float64")
                                                for t in tables])
         for col in tables[0].columns
-    })
+    }, copy=False)
     keep = [c for c in surveys[0].respondents.columns
             if c not in ("respondent_id", "submitted_at", "duration_seconds", "source_row")]
     people = pd.concat([s.respondents.reindex(columns=keep) for s in surveys],
@@ -171,36 +171,41 @@ def _means_by_person_capability(person: pd.Categorical, capability: pd.Categoric
 
     Sums and counts with ``np.bincount`` over integer keys (person code x number of
     capabilities + capability code): linear in the number of ratings, where a
-    groupby on two string keys is not, at 100,000 people.
+    groupby on two string keys is not, at 100,000 people. One source (self, manager,
+    peer proficiency; importance) at a time, so that only one source's keys and bins
+    are in memory at once.
     """
     n_caps = max(len(capability.categories), 1)
     size = max(len(person.categories), 1) * n_caps
-    key = person.codes.astype(np.int64) * n_caps + capability.codes
-    valid = (person.codes >= 0) & (capability.codes >= 0) & ~np.isnan(values)
     row_ok = (row_person >= 0) & (row_cap >= 0)
     row_key = np.where(row_ok, row_person.astype(np.int64) * n_caps + row_cap, 0)
     dimension = pd.Categorical(ratings["dimension"])
     rater = pd.Categorical(ratings["rater"])
-
-    def code(cat: pd.Categorical, value: str) -> np.ndarray:
-        where = cat.categories.get_indexer([value])[0]
-        return cat.codes == where if where >= 0 else np.zeros(len(cat), dtype=bool)
-
-    # one pass: group g (self, manager, peer proficiency; importance) -> bins g*size + key
-    group = np.full(len(values), -1, dtype=np.int64)
-    proficiency = code(dimension, "proficiency")
-    for g, r in enumerate(RATERS):
-        group[proficiency & code(rater, r)] = g
-    group[code(dimension, "importance")] = len(RATERS)
-    use = valid & (group >= 0)
-    bins = group[use] * size + key[use]
-    n_groups = len(RATERS) + 1
-    counts = np.bincount(bins, minlength=n_groups * size)
-    sums = np.bincount(bins, weights=values[use], minlength=n_groups * size)
+    # source of each rating, from its (dimension, rater) codes by one lookup: -1 none
+    n_raters = len(rater.categories)
+    source = np.full((len(dimension.categories) + 1) * (n_raters + 1), -1, dtype=np.int8)
+    names = [*RATERS, "importance"]
+    for d, dim in enumerate(dimension.categories):
+        for r, who in enumerate(rater.categories):
+            if dim == "proficiency" and who in RATERS:
+                source[d * (n_raters + 1) + r] = RATERS.index(who)
+        if dim == "importance":
+            source[d * (n_raters + 1): (d + 1) * (n_raters + 1)] = len(RATERS)
+    # codes -1 (missing) index the last slot of a row of the table: no source
+    dim_codes = np.where(dimension.codes >= 0, dimension.codes, len(dimension.categories))
+    rater_codes = np.where(rater.codes >= 0, rater.codes, n_raters)
+    group = source[dim_codes.astype(np.intp) * (n_raters + 1) + rater_codes]
+    group[(person.codes < 0) | (capability.codes < 0) | np.isnan(values)] = -1
+    del dim_codes, rater_codes
     out: dict[str, np.ndarray] = {}
-    for g, name in enumerate([*RATERS, "importance"]):
+    for g, name in enumerate(names):
+        use = np.flatnonzero(group == g)
+        key = person.codes[use].astype(np.intp) * n_caps + capability.codes[use]
+        counts = np.bincount(key, minlength=size)
+        sums = np.bincount(key, weights=values[use], minlength=size)
+        del use, key
         with np.errstate(invalid="ignore", divide="ignore"):
-            mean = sums[g * size + row_key] / counts[g * size + row_key]
+            mean = sums[row_key] / counts[row_key]
         mean[~row_ok] = np.nan
         out[name] = mean
     return out
