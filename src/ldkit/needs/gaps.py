@@ -47,11 +47,9 @@ def combine_surveys(*surveys: SurveyData) -> tuple[pd.DataFrame, pd.DataFrame]:
     """
     if not surveys:
         raise param_error("surveys", "combine_surveys", "at least one SurveyData", surveys)
-    from pandas.api.types import union_categoricals
-
     tables = [s.responses for s in surveys]
     ratings = pd.DataFrame({
-        col: union_categoricals([pd.Categorical(t[col]) for t in tables], ignore_order=True)
+        col: _stack_categoricals([_categorical(t[col]) for t in tables])
         if col != "value" else np.concatenate([t[col].to_numpy(dtype="float64")
                                                for t in tables])
         for col in tables[0].columns
@@ -62,6 +60,34 @@ def combine_surveys(*surveys: SurveyData) -> tuple[pd.DataFrame, pd.DataFrame]:
                        ignore_index=True)
     people = people.dropna(subset=["person_id"]).drop_duplicates("person_id", keep="first")
     return ratings, people.reset_index(drop=True)
+
+
+def _stack_categoricals(parts: list[pd.Categorical]) -> pd.Categorical:
+    """``union_categoricals(parts, ignore_order=True)``, recoding in slices of a million
+    codes into one preallocated array: no full-length temporary per part (18 million
+    ratings at 100,000 people)."""
+    from pandas.api.types import union_categoricals
+
+    if len({str(p.categories.dtype) for p in parts}) > 1:
+        return union_categoricals(parts, ignore_order=True)  # its error, as before
+    categories = parts[0].categories.append([p.categories for p in parts[1:]]).unique()
+    dtype = np.int8 if len(categories) < 2**7 else (
+        np.int16 if len(categories) < 2**15 else np.int32 if len(categories) < 2**31 else np.int64)
+    codes = np.empty(sum(len(p) for p in parts), dtype=dtype)
+    start, step = 0, 1 << 20
+    for part in parts:
+        position = categories.get_indexer_for(part.categories)
+        stop = start + len(part)
+        if np.array_equal(position, np.arange(len(position))):
+            codes[start:stop] = part.codes
+        else:
+            lookup = np.append(position, -1).astype(dtype)  # code -1 (missing) stays -1
+            for at in range(0, len(part), step):
+                chunk = part.codes[at:at + step]
+                codes[start + at:start + at + len(chunk)] = lookup[chunk]
+        start = stop
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories),
+                                     validate=False)
 
 
 def _role_ids(people: pd.DataFrame, model: CapabilityModel) -> pd.Series:
@@ -134,78 +160,123 @@ def person_gaps(
     who = people[["person_id"]].assign(role=_role_ids(people, model)).dropna(subset=["role"])
     req = model.requirements()[["role", "capability", "domain", "required_level", "weight"]]
     for col, categories in (("role", model.role_ids), ("capability", model.capability_ids),
-                            ("domain", model.domain_ids)):  # categorical before the merge
+                            ("domain", model.domain_ids)):
         req[col] = pd.Categorical(req[col], categories=categories)
-    who["role"] = pd.Categorical(who["role"], categories=model.role_ids)
-    person = pd.Categorical(ratings["person_id"])
-    capability = pd.Categorical(ratings["capability"])
-    who["_p"] = person.categories.get_indexer(who["person_id"])  # per person, not per row
-    req["_c"] = capability.categories.get_indexer(req["capability"])
-    frame = who.merge(req, on="role")
-    means = _means_by_person_capability(person, capability, ratings, values,
-                                        frame["_p"].to_numpy(), frame["_c"].to_numpy())
-    for name, column in means.items():
-        frame[name] = column
+    # one row per person and requirement of their role (people in input order, then the
+    # model's order): index arrays into ``who`` and ``req``, never a join of wide rows
+    at_person, at_req = _person_requirements(
+        pd.Categorical(who["role"], categories=model.role_ids).codes, req["role"].cat.codes,
+        len(model.role_ids))
+    person = _categorical(ratings["person_id"])
+    capability = _categorical(ratings["capability"])
+    who_person = person.categories.get_indexer(who["person_id"])  # per person, not per row
+    row_cap = capability.categories.get_indexer(req["capability"])[at_req]
+    frame = {"person_id": who["person_id"].array.take(at_person)}
+    for col in ("role", "capability", "domain", "required_level", "weight"):
+        frame[col] = req[col].array.take(at_req)
+    frame.update(_means_by_person_capability(person, capability, ratings, values, who_person,
+                                             at_person, row_cap))
+    del row_cap
 
-    levels = frame[list(RATERS)].to_numpy(dtype="float64")
-    w = np.array([weights.get(s, 0.0) for s in RATERS])
-    present = ~np.isnan(levels)
-    wsum = (present * w).sum(axis=1)
+    # current = sum_s w_s * level_s / sum_s w_s over the sources present, source by source
+    # (the order of np.nansum over the sources: same sums, bit for bit)
+    n = len(at_person)
+    weighted, wsum = np.zeros(n), np.zeros(n)
+    for s in RATERS:
+        level, w = frame[s], weights.get(s, 0.0)
+        present = ~np.isnan(level)
+        weighted += np.where(present, level * w, 0.0)
+        wsum += present * w
     with np.errstate(invalid="ignore", divide="ignore"):
-        current = np.where(wsum > 0, np.nansum(levels * w, axis=1) / wsum, np.nan)
+        current = np.where(wsum > 0, weighted / wsum, np.nan)
+    del weighted, wsum
+    required = np.asarray(frame["required_level"])
     frame["current"] = current
-    frame["gap"] = frame["required_level"] - frame["current"]
-    below = pd.array(current < frame["required_level"].to_numpy(), dtype="boolean")
+    frame["gap"] = required - current
+    below = pd.array(current < required, dtype="boolean")
     below[np.isnan(current)] = pd.NA  # not rated: unknown, not "not below"
     frame["below"] = below
-    cols = ["person_id", "role", "capability", "domain", "required_level", "weight", *RATERS,
-            "importance", "current", "gap", "below"]
-    return frame[cols].reset_index(drop=True)  # people in input order
+    return pd.DataFrame(frame, copy=False)
+
+
+def _person_requirements(person_role: np.ndarray, req_role: np.ndarray, n_roles: int
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (person, requirement) of each person's role requirements.
+
+    Persons in their order, each followed by the requirements of their role in the
+    requirements' order (the rows an inner merge on role gives).
+    """
+    req_role = np.asarray(req_role, dtype=np.intp)
+    person_role = np.asarray(person_role, dtype=np.intp)
+    by_role = np.argsort(req_role, kind="stable")  # requirements grouped by role
+    per_role = np.bincount(req_role, minlength=n_roles)
+    first = np.cumsum(per_role) - per_role  # where each role's group starts in by_role
+    per_person = per_role[person_role]
+    at_person = np.repeat(np.arange(len(person_role)), per_person)
+    start = np.cumsum(per_person) - per_person
+    within = np.arange(len(at_person)) - np.repeat(start, per_person)
+    at_req = by_role[np.repeat(first[person_role], per_person) + within]
+    return at_person, at_req
+
+
+def _categorical(column: pd.Series) -> pd.Categorical:
+    """The column as a Categorical (itself, when it is one: no copy of its codes)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.array
+    return pd.Categorical(column)
 
 
 def _means_by_person_capability(person: pd.Categorical, capability: pd.Categorical,
                                 ratings: pd.DataFrame, values: np.ndarray,
-                                row_person: np.ndarray, row_cap: np.ndarray
-                                ) -> dict[str, np.ndarray]:
-    """Mean rating per (person, capability) of the rows given by their category codes.
+                                who_person: np.ndarray, at_person: np.ndarray,
+                                row_cap: np.ndarray) -> dict[str, np.ndarray]:
+    """Mean rating of each source per output row (a person and a capability).
 
-    Sums and counts with ``np.bincount`` over integer keys (person code x number of
-    capabilities + capability code): linear in the number of ratings, where a
-    groupby on two string keys is not, at 100,000 people. One source (self, manager,
-    peer proficiency; importance) at a time, so that only one source's keys and bins
+    ``who_person`` is the person code (in ``person``) of each person scored,
+    ``at_person`` the person of each output row, ``row_cap`` its capability code (in
+    ``capability``); -1 where the ratings lack the person or capability.
+
+    Sums and counts with ``np.bincount`` over integer keys (a person's rank among
+    the people scored x number of capabilities + capability code): linear in the
+    number of ratings, where a groupby on two string keys is not, at 100,000
+    people. Ranks follow the people's order, so that the bins are filled and read
+    in order. One source (self, manager, peer proficiency; importance) at a time,
+    selected on the small category codes, so that only one source's keys and bins
     are in memory at once.
     """
     n_caps = max(len(capability.categories), 1)
-    size = max(len(person.categories), 1) * n_caps
-    row_ok = (row_person >= 0) & (row_cap >= 0)
-    row_key = np.where(row_ok, row_person.astype(np.int64) * n_caps + row_cap, 0)
-    dimension = pd.Categorical(ratings["dimension"])
-    rater = pd.Categorical(ratings["rater"])
-    # source of each rating, from its (dimension, rater) codes by one lookup: -1 none
-    n_raters = len(rater.categories)
-    source = np.full((len(dimension.categories) + 1) * (n_raters + 1), -1, dtype=np.int8)
-    names = [*RATERS, "importance"]
-    for d, dim in enumerate(dimension.categories):
-        for r, who in enumerate(rater.categories):
-            if dim == "proficiency" and who in RATERS:
-                source[d * (n_raters + 1) + r] = RATERS.index(who)
-        if dim == "importance":
-            source[d * (n_raters + 1): (d + 1) * (n_raters + 1)] = len(RATERS)
-    # codes -1 (missing) index the last slot of a row of the table: no source
-    dim_codes = np.where(dimension.codes >= 0, dimension.codes, len(dimension.categories))
-    rater_codes = np.where(rater.codes >= 0, rater.codes, n_raters)
-    group = source[dim_codes.astype(np.intp) * (n_raters + 1) + rater_codes]
-    group[(person.codes < 0) | (capability.codes < 0) | np.isnan(values)] = -1
-    del dim_codes, rater_codes
+    # rank of each person code among the people scored (first appearance); -1: not scored
+    rank = np.full(len(person.categories) + 1, -1, dtype=np.intp)  # last slot: code -1
+    scored = pd.unique(who_person[who_person >= 0])
+    rank[scored] = np.arange(len(scored))
+    size = max(len(scored), 1) * n_caps
+    row_rank = rank[who_person][at_person]
+    row_ok = (row_rank >= 0) & (row_cap >= 0)
+    row_key = np.where(row_ok, row_rank * n_caps + row_cap, 0)
+    del row_rank
+    dimension = _categorical(ratings["dimension"])
+    rater = _categorical(ratings["rater"])
+    usable = (person.codes >= 0) & (capability.codes >= 0) & ~np.isnan(values)
+
+    def rows_of(cat: pd.Categorical, value: str) -> np.ndarray:
+        where = cat.categories.get_indexer([value])[0]
+        return cat.codes == where if where >= 0 else np.zeros(len(cat), dtype=bool)
+
+    proficiency = rows_of(dimension, "proficiency")
+    sources = [(name, proficiency & rows_of(rater, name)) for name in RATERS]
+    del proficiency
+    sources.append(("importance", rows_of(dimension, "importance")))
     out: dict[str, np.ndarray] = {}
-    for g, name in enumerate(names):
-        use = np.flatnonzero(group == g)
-        key = person.codes[use].astype(np.intp) * n_caps + capability.codes[use]
+    for name, rows in sources:
+        use = np.flatnonzero(rows & usable)
+        by = rank[person.codes[use]]
+        mine = by >= 0  # ratings of people not scored are left out
+        key = by[mine] * n_caps + capability.codes[use[mine]]
         counts = np.bincount(key, minlength=size)
-        sums = np.bincount(key, weights=values[use], minlength=size)
-        del use, key
+        sums = np.bincount(key, weights=values[use[mine]], minlength=size)
+        del use, by, mine, key
         with np.errstate(invalid="ignore", divide="ignore"):
-            mean = sums[row_key] / counts[row_key]
+            mean = (sums / counts)[row_key]
         mean[~row_ok] = np.nan
         out[name] = mean
     return out
