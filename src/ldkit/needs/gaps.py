@@ -348,16 +348,21 @@ def gap_table(
     if missing:
         raise InputError(f"the gap table has no column '{missing[0]}'",
                          hint="pass the result of person_gaps()")
-    g = gaps.groupby(keys, observed=True, sort=False)
-    out = g.agg(n=("current", "count"), required_level=("required_level", "first"),
-                weight=("weight", "first"))
+    # one grouping, each aggregate over all its columns at once
+    frame = gaps[[*keys, "required_level", "weight", *RATERS, "current", "gap"]].assign(
+        below=gaps["below"].astype("boolean"))
+    g = frame.groupby(keys, observed=True, sort=False)
+    means = g[[*RATERS, "current", "gap", "below"]].mean()
+    counts = g[["current", *RATERS]].count()
+    first = g[["required_level", "weight"]].first()
+    out = pd.DataFrame({"n": counts["current"], "required_level": first["required_level"],
+                        "weight": first["weight"]})
     for rater in RATERS:
-        out[f"mean_{rater}"] = g[rater].mean()
-        out[f"n_{rater}"] = g[rater].count()
-    out["mean_current"] = g["current"].mean()
-    out["mean_gap"] = g["gap"].mean()
-    out["share_below"] = gaps["below"].astype("boolean").groupby(
-        [gaps[k] for k in keys], observed=True, sort=False).mean().astype("float64")
+        out[f"mean_{rater}"] = means[rater]
+        out[f"n_{rater}"] = counts[rater]
+    out["mean_current"] = means["current"]
+    out["mean_gap"] = means["gap"]
+    out["share_below"] = means["below"].astype("float64")
     out["priority"] = out["mean_gap"] * out["weight"]
     out = out.reset_index()
     # siblings: the person groups (roles) of one capability; capabilities are parents

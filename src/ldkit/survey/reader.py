@@ -346,12 +346,13 @@ def read_survey(
     if problems:
         raise ValidationError(problems, what=f"survey export {raw.file}")
 
-    # answers -> numbers, item by item; an answer off its scale is dropped, not its row
-    values: dict[str, np.ndarray] = {}
+    # answers -> numbers, item by item (one column each, rows as in the export); an answer
+    # off its scale is dropped, not its row
+    values = np.empty((n, len(cb.items)), dtype="float64")
     unmapped: dict[str, np.ndarray] = {}
     unmapped_problems: list[Problem] = []
     lookups = {s: _scale_lookup(cb, s) for s in cb.scales}
-    for item in cb.items:
+    for j, item in enumerate(cb.items):
         col = cols[item.column]
         lookup, low, high = lookups[item.scale]
         vals, bad = _map_answers(frame[col], lookup)
@@ -369,7 +370,7 @@ def read_survey(
             unmapped[item.item] = bad
         if item.reverse:
             vals = low + high - vals
-        values[item.item] = vals
+        values[:, j] = vals
     if unmapped_problems:
         raise ValidationError(unmapped_problems, what=f"survey export {raw.file}")
 
@@ -614,25 +615,28 @@ def _durations(frame: pd.DataFrame, raw: RawExport, submitted: np.ndarray) -> np
     return np.full(len(frame), np.nan)
 
 
-def _melt(items: tuple[Item, ...], values: dict[str, np.ndarray], keep: np.ndarray,
+def _melt(items: tuple[Item, ...], values: np.ndarray, keep: np.ndarray,
           respondent_id: np.ndarray, person_id: np.ndarray) -> pd.DataFrame:
-    """Stack the item columns of the kept rows into one row per present rating.
+    """Stack the item columns (``values``, rows x items) of the kept rows into one row per
+    present rating.
 
     Built on category codes (a respondent's codes repeated over their ratings, an
-    item's codes over its respondents), never on strings: 100,000 respondents x 120
-    items make 12 million rows.
+    item's codes over its respondents), never on strings, and without a copy of the
+    kept rows: 100,000 respondents x 120 items make 12 million rows.
     """
     n_keep = int(keep.sum())
     if not items or n_keep == 0:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c == "value" else "string")
                              for c in RESPONSE_COLUMNS})
-    matrix = np.column_stack([values[i.item][keep] for i in items])  # kept rows x items
-    present = ~np.isnan(matrix)
-    per_row = present.sum(axis=1)  # ratings per respondent, row-major: respondent by respondent
+    present = ~np.isnan(values)
+    present[~keep] = False
+    per_row = present.sum(axis=1)  # ratings per row (0 if excluded), row-major
 
     def by_respondent(ids: np.ndarray) -> pd.Categorical:
-        cat = pd.Categorical(ids)
-        return pd.Categorical.from_codes(np.repeat(cat.codes, per_row), dtype=cat.dtype,
+        cat = pd.Categorical(ids[keep])  # the categories of the kept rows only
+        codes = np.full(len(ids), -1, dtype=cat.codes.dtype)
+        codes[keep] = cat.codes
+        return pd.Categorical.from_codes(np.repeat(codes, per_row), dtype=cat.dtype,
                                          validate=False)
 
     # the item (column) of each rating, once; its other attributes by lookup
@@ -648,11 +652,11 @@ def _melt(items: tuple[Item, ...], values: dict[str, np.ndarray], keep: np.ndarr
                                          validate=False)
 
     return pd.DataFrame({
-        "respondent_id": by_respondent(respondent_id[keep]),
-        "person_id": by_respondent(person_id[keep]),
+        "respondent_id": by_respondent(respondent_id),
+        "person_id": by_respondent(person_id),
         "item": by_item("item"),
         "capability": by_item("capability"),
         "dimension": by_item("dimension"),
         "rater": by_item("rater"),
-        "value": matrix[present],
+        "value": values[present],
     }, copy=False)
