@@ -387,7 +387,9 @@ def read_survey(
                         index=frame.index[alive])
     order = pd.DataFrame({"t": submitted[alive], "pos": np.flatnonzero(alive)})
     order.index = keys.index
-    ranked = pd.concat([keys, order], axis=1).sort_values(["t", "pos"], na_position="first")
+    # by time (missing first: NaT is the smallest int64), then row; one lexsort on numbers
+    by_time = np.lexsort((order["pos"].to_numpy(), order["t"].to_numpy().view("int64")))
+    ranked = pd.concat([keys, order], axis=1).iloc[by_time]
     dup = ranked.duplicated(subset=dedupe, keep="last")
     if dup.any():
         kept = ranked.drop_duplicates(subset=dedupe, keep="last")[[*dedupe, "pos"]]
