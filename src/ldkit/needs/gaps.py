@@ -243,7 +243,7 @@ def _means_by_person_capability(person: pd.Categorical, capability: pd.Categoric
     ``at_person`` the person of each output row, ``row_cap`` its capability code (in
     ``capability``); -1 where the ratings lack the person or capability.
 
-    Sums and counts with ``np.bincount`` over integer keys (a person's rank among
+    Sums and counts with ``np.add.at`` over integer keys (a person's rank among
     the people scored x number of capabilities + capability code): linear in the
     number of ratings, where a groupby on two string keys is not, at 100,000
     people. Ranks follow the people's order, so that the bins are filled and read
@@ -276,6 +276,9 @@ def _means_by_person_capability(person: pd.Categorical, capability: pd.Categoric
     del proficiency
     sources.append(("importance", rows_of(dimension, "importance")))
     out: dict[str, np.ndarray] = {}
+    # one pair of bins for every source, emptied in between (np.add.at adds in row order,
+    # as np.bincount does: the same sums, bit for bit, without fresh bins per source)
+    sums, counts = np.empty(size), np.empty(size, dtype=np.int64)
     for name, rows in sources:
         rows &= usable
         key = rank[person.codes[rows]]
@@ -287,14 +290,13 @@ def _means_by_person_capability(person: pd.Categorical, capability: pd.Categoric
         key *= n_caps
         key += capability.codes[rows][mine]
         del rows, mine
-        sums = np.bincount(key, weights=weights, minlength=size).astype(np.float64, copy=False)
-        counts = np.bincount(key, minlength=size)
+        sums.fill(0.0)
+        counts.fill(0)
+        np.add.at(sums, key, weights)
+        np.add.at(counts, key, 1)
         del key, weights
         with np.errstate(invalid="ignore", divide="ignore"):
-            np.divide(sums, counts, out=sums)
-        del counts
-        mean = sums[row_key]
-        del sums
+            mean = np.divide(sums, counts, out=sums)[row_key]
         mean[~row_ok] = np.nan
         out[name] = mean
     return out
