@@ -75,8 +75,10 @@ def _stack_categoricals(parts: list[pd.Categorical]) -> pd.Categorical:
         np.int16 if len(categories) < 2**15 else np.int32 if len(categories) < 2**31 else np.int64)
     codes = np.empty(sum(len(p) for p in parts), dtype=dtype)
     start, step = 0, 1 << 20
-    for part in parts:
-        position = categories.get_indexer_for(part.categories)
+    for k, part in enumerate(parts):
+        # the first part's categories open the union, in their order
+        position = (np.arange(len(part.categories)) if k == 0 else
+                    categories.get_indexer_for(part.categories))
         stop = start + len(part)
         if np.array_equal(position, np.arange(len(position))):
             codes[start:stop] = part.codes

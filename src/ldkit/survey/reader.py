@@ -635,7 +635,7 @@ def _melt(items: tuple[Item, ...], values: np.ndarray, keep: np.ndarray,
     per_row = present.sum(axis=1)  # ratings per row (0 if excluded), row-major
 
     def by_respondent(ids: np.ndarray) -> pd.Categorical:
-        cat = pd.Categorical(ids[keep])  # the categories of the kept rows only
+        cat = _pseudonym_categorical(ids[keep])  # the categories of the kept rows only
         codes = np.full(len(ids), -1, dtype=cat.codes.dtype)
         codes[keep] = cat.codes
         return pd.Categorical.from_codes(np.repeat(codes, per_row), dtype=cat.dtype,
@@ -662,3 +662,18 @@ def _melt(items: tuple[Item, ...], values: np.ndarray, keep: np.ndarray,
         "rater": by_item("rater"),
         "value": values[present],
     }, copy=False)
+
+
+def _pseudonym_categorical(ids: np.ndarray) -> pd.Categorical:
+    """``pd.Categorical(ids)`` of pseudonyms (text or missing), the distinct values sorted
+    as fixed-width text by numpy rather than as Python objects (100,000 of them)."""
+    codes, uniques = pd.factorize(ids, use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)
+    if not all(isinstance(u, str) and "\0" not in u for u in uniques):
+        return pd.Categorical(ids)  # not plain text: the general way
+    order = np.argsort(uniques.astype(str), kind="stable")  # code point order, as str
+    rank = np.empty(len(order) + 1, dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    rank[-1] = -1  # missing stays missing
+    return pd.Categorical.from_codes(rank[codes], dtype=pd.CategoricalDtype(uniques[order]),
+                                     validate=False)
