@@ -115,3 +115,58 @@ def test_gap_table_suppresses_small_groups(model):
     # co: no rating at all for anyone -> n = 0, suppressed
     assert gap_table(g, min_n=5, show_counts=True).set_index(["role", "capability"]).loc[
         ("kam", "co")].n == 0
+
+
+def _plain_person_gaps(r: pd.DataFrame, people: pd.DataFrame, model: CapabilityModel,
+                       weights: dict[str, float]) -> pd.DataFrame:
+    """person_gaps recomputed the plain way: a groupby-mean per source, merges, nanmean."""
+    lookup = {k.casefold(): r.id for r in model.roles for k in (r.id, r.name)}
+    who = people[["person_id"]].assign(
+        role=people["role"].astype("string").str.strip().str.casefold().map(lookup))
+    who = who.dropna(subset=["role"])
+    req = model.requirements()[["role", "capability", "domain", "required_level", "weight"]]
+    out = who.merge(req, on="role")
+    r = r.dropna(subset=["value"])
+    for name, sub in [*((s, r[(r.dimension == "proficiency") & (r.rater == s)])
+                        for s in ("self", "manager", "peer")),
+                      ("importance", r[r.dimension == "importance"])]:
+        mean = sub.groupby(["person_id", "capability"])["value"].mean().rename(name)
+        out = out.merge(mean.reset_index(), on=["person_id", "capability"], how="left")
+    num = sum(out[s].fillna(0) * weights[s] for s in ("self", "manager", "peer"))
+    den = sum(out[s].notna() * weights[s] for s in ("self", "manager", "peer"))
+    out["current"] = (num / den).where(den > 0)
+    out["gap"] = out["required_level"] - out["current"]
+    return out
+
+
+def test_person_gaps_against_a_plain_groupby_and_merge(model):
+    rng = np.random.default_rng(3)
+    people_ids = [f"p{i}" for i in range(40)]
+    rows = []
+    for _ in range(600):  # repeats: several ratings of one person, capability and source
+        rows.append((rng.choice([*people_ids, "ghost"]),  # 'ghost' is not in people
+                     rng.choice(["ap", "co", "zz"]),  # 'zz' is not in the model
+                     rng.choice(["proficiency", "importance"]),
+                     rng.choice(["self", "manager", "peer"]),
+                     float(rng.integers(1, 5)) if rng.random() > 0.05 else np.nan))
+    r = ratings(rows)
+    roles = rng.choice(["kam", "Sales Representative", " KEY ACCOUNT MANAGER ", "nurse", None],
+                       size=len(people_ids))
+    people = pd.DataFrame({"person_id": people_ids, "role": roles})
+    people = pd.concat([people, people.iloc[[3]]], ignore_index=True)  # a person twice
+    weights = {"self": 1.0, "manager": 2.0, "peer": 0.0}
+    got = person_gaps(r, people, model, rater_weights=weights)
+    want = _plain_person_gaps(r, people, model, weights)
+    assert len(got) == len(want) > 0
+    for col in ("person_id", "role", "capability", "domain"):
+        assert got[col].astype(str).tolist() == want[col].astype(str).tolist()
+    for col in ("required_level", "weight", "self", "manager", "peer", "importance",
+                "current", "gap"):
+        np.testing.assert_allclose(got[col].to_numpy(float), want[col].to_numpy(float),
+                                   rtol=1e-12, equal_nan=True, err_msg=col)
+    below = got["below"]
+    assert below.isna().tolist() == want["current"].isna().tolist()
+    assert (below.dropna() == (want["current"] < want["required_level"])[below.notna()]).all()
+    # the same from the stacked categorical table combine_surveys gives
+    cat = r.astype({c: "category" for c in ("person_id", "capability", "dimension", "rater")})
+    pd.testing.assert_frame_equal(person_gaps(cat, people, model, rater_weights=weights), got)

@@ -48,7 +48,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
 
 from ldkit._params import check_number, param_error
 from ldkit.disclosure import suppress_labelled
@@ -138,6 +137,7 @@ def dz_interval(d_z: float, n: int, *, confidence: float = 0.95) -> tuple[float,
     t = d_z * root_n
     if abs(t) > 1e6:  # beyond what the noncentral t can be evaluated for
         return (np.nan, np.nan)
+    from scipy import optimize, stats  # here: scipy.stats costs ~0.5 s at import
 
     def limit(target: float) -> float:
         # nct.cdf(t, df, ncp) decreases in ncp; bracket the root around t. scipy's nct
@@ -199,6 +199,8 @@ def _stats(change: np.ndarray, before: np.ndarray, after: np.ndarray, below: np.
     d_z = mean / sd if varies else np.nan
     low, high = dz_interval(d_z, n, confidence=confidence)
     if varies:
+        from scipy import stats
+
         half = stats.t.ppf(0.5 + confidence / 2, n - 1) * sd / np.sqrt(n)
         c_low, c_high = mean - half, mean + half
     elif n >= 2:  # every change equal
@@ -359,6 +361,8 @@ def _statuses(plan_status: Mapping[str, str] | pd.DataFrame) -> pd.Series:
 
 def _by_completion(pairs: pd.DataFrame, plan_status: Mapping[str, str] | pd.DataFrame,
                    min_group_size: int, confidence: float) -> pd.DataFrame:
+    from scipy import stats
+
     status = _statuses(plan_status)
     person = (pairs.groupby(["rater", "person_id"], sort=False)["change"].mean().reset_index())
     person["status"] = person["person_id"].map(status)

@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING
 from ldkit.errors import InputError, Location, UnsupportedFormatError
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
     import pandas as pd
 
 __all__ = ["CHANNEL_REASONS", "LAYOUTS", "RESPONSE_TYPES", "RawExport", "detect_encoding",
@@ -321,7 +322,7 @@ def read_export(path: str | Path, *, source: str = "auto") -> RawExport:
         except pd.errors.ParserError as exc:
             raise InputError(f"is not a readable CSV ({exc})", location=Location(file=str(p)),
                              hint="export the survey again as CSV") from exc
-    blank = (body == "").all(axis=1)
+    blank = _blank_rows(body)
     rows = pd.Series(range(n_header + 1, n_header + 1 + len(body)), index=body.index)
     body, rows = body[~blank], rows[~blank]
     builder = _BUILDERS[layout]
@@ -331,6 +332,21 @@ def read_export(path: str | Path, *, source: str = "auto") -> RawExport:
     raw.frame = raw.frame.reset_index(drop=True)
     raw.tried = {k: v for k, v in _fits(head).items() if v}
     return raw
+
+
+def _blank_rows(body: pd.DataFrame) -> np.ndarray:
+    """Rows whose every cell is blank text, column by column over the rows still blank
+    (the first column with answers rules most rows out)."""
+    import numpy as np
+
+    candidates = np.arange(len(body))
+    for column in range(body.shape[1]):
+        if not len(candidates):
+            break
+        candidates = candidates[body.iloc[candidates, column].to_numpy() == ""]
+    blank = np.zeros(len(body), dtype=bool)
+    blank[candidates] = True
+    return blank
 
 
 def _import_id(cell: str) -> str | None:

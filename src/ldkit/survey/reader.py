@@ -346,12 +346,13 @@ def read_survey(
     if problems:
         raise ValidationError(problems, what=f"survey export {raw.file}")
 
-    # answers -> numbers, item by item; an answer off its scale is dropped, not its row
-    values: dict[str, np.ndarray] = {}
+    # answers -> numbers, item by item (one column each, rows as in the export); an answer
+    # off its scale is dropped, not its row
+    values = np.empty((n, len(cb.items)), dtype="float64")
     unmapped: dict[str, np.ndarray] = {}
     unmapped_problems: list[Problem] = []
     lookups = {s: _scale_lookup(cb, s) for s in cb.scales}
-    for item in cb.items:
+    for j, item in enumerate(cb.items):
         col = cols[item.column]
         lookup, low, high = lookups[item.scale]
         vals, bad = _map_answers(frame[col], lookup)
@@ -369,7 +370,7 @@ def read_survey(
             unmapped[item.item] = bad
         if item.reverse:
             vals = low + high - vals
-        values[item.item] = vals
+        values[:, j] = vals
     if unmapped_problems:
         raise ValidationError(unmapped_problems, what=f"survey export {raw.file}")
 
@@ -377,7 +378,7 @@ def read_survey(
     respondent_id = pseudonymize(frame[id_col], secret_bytes, prefix="r")
     person_id = pseudonymize(frame[person_col], secret_bytes)
     submitted = _times(frame, raw.submitted)
-    duration = _durations(frame, raw)
+    duration = _durations(frame, raw, submitted)
 
     # duplicates among the rows still in: keep the latest submission (then the last row)
     dedupe = [cols[c] for c in cb.respondent.dedupe_on] or [person_col]
@@ -386,7 +387,9 @@ def read_survey(
                         index=frame.index[alive])
     order = pd.DataFrame({"t": submitted[alive], "pos": np.flatnonzero(alive)})
     order.index = keys.index
-    ranked = pd.concat([keys, order], axis=1).sort_values(["t", "pos"], na_position="first")
+    # by time (missing first: NaT is the smallest int64), then row; one lexsort on numbers
+    by_time = np.lexsort((order["pos"].to_numpy(), order["t"].to_numpy().view("int64")))
+    ranked = pd.concat([keys, order], axis=1).iloc[by_time]
     dup = ranked.duplicated(subset=dedupe, keep="last")
     if dup.any():
         kept = ranked.drop_duplicates(subset=dedupe, keep="last")[[*dedupe, "pos"]]
@@ -581,57 +584,96 @@ def unknown_roles(data: SurveyData, model: Any) -> pd.DataFrame:
 
 
 def _times(frame: pd.DataFrame, column: str | None) -> np.ndarray:
+    """Times of a column as local wall time (datetime64[ns]); blank or unreadable -> NaT.
+
+    ISO 8601 text (Qualtrics, Microsoft Forms, tidy exports) is parsed in one pass;
+    any other text (Google Forms, SurveyMonkey dates) goes the general way.
+    """
     if column is None:
         return np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[ns]")
     text = pd.Series(clean_text(frame[column])).replace("", None)
-    # Google Forms writes '2026/04/06 9:12:03 AM GMT+2': keep the local wall time, as the
-    # other layouts give it (dateutil would read 'GMT+2' with the POSIX sign, as UTC-2)
-    text = text.str.replace(r"\s*(?:GMT|UTC)[+-]\d{1,2}(?::?\d{2})?$", "", regex=True)
-    parsed = pd.to_datetime(text,
-                            errors="coerce",
-                            format="mixed", dayfirst=False)
+    try:
+        parsed = pd.to_datetime(text, format="ISO8601")
+    except (ValueError, TypeError, OverflowError):
+        # Google Forms writes '2026/04/06 9:12:03 AM GMT+2': keep the local wall time, as
+        # the other layouts give it (dateutil would read 'GMT+2' with the POSIX sign, as
+        # UTC-2)
+        text = text.str.replace(r"\s*(?:GMT|UTC)[+-]\d{1,2}(?::?\d{2})?$", "", regex=True)
+        parsed = pd.to_datetime(text, errors="coerce", format="mixed", dayfirst=False)
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_localize(None)
     return parsed.to_numpy(dtype="datetime64[ns]")
 
 
-def _durations(frame: pd.DataFrame, raw: RawExport) -> np.ndarray:
+def _durations(frame: pd.DataFrame, raw: RawExport, submitted: np.ndarray) -> np.ndarray:
+    """Seconds per response: the layout's duration column, else submitted - started."""
     if raw.duration:
         return pd.to_numeric(pd.Series(clean_text(frame[raw.duration])),
                              errors="coerce").to_numpy(
             dtype="float64")
     if raw.started and raw.submitted:
-        delta = _times(frame, raw.submitted) - _times(frame, raw.started)
+        delta = submitted - _times(frame, raw.started)
         return delta.astype("timedelta64[ms]").astype("float64") / 1000.0
     return np.full(len(frame), np.nan)
 
 
-def _melt(items: tuple[Item, ...], values: dict[str, np.ndarray], keep: np.ndarray,
+def _melt(items: tuple[Item, ...], values: np.ndarray, keep: np.ndarray,
           respondent_id: np.ndarray, person_id: np.ndarray) -> pd.DataFrame:
-    """Stack the item columns of the kept rows into one row per present rating."""
+    """Stack the item columns (``values``, rows x items) of the kept rows into one row per
+    present rating.
+
+    Built on category codes (a respondent's codes repeated over their ratings, an
+    item's codes over its respondents), never on strings, and without a copy of the
+    kept rows: 100,000 respondents x 120 items make 12 million rows.
+    """
     n_keep = int(keep.sum())
     if not items or n_keep == 0:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c == "value" else "string")
                              for c in RESPONSE_COLUMNS})
-    matrix = np.column_stack([values[i.item][keep] for i in items])  # kept rows x items
-    present = ~np.isnan(matrix)
-    row_idx, item_idx = np.nonzero(present)  # row-major: respondent by respondent
-    cat = pd.Categorical.from_codes
+    present = ~np.isnan(values)
+    present[~keep] = False
+    per_row = present.sum(axis=1)  # ratings per row (0 if excluded), row-major
 
-    def categorical(attr: str) -> pd.Categorical:
+    def by_respondent(ids: np.ndarray) -> pd.Categorical:
+        cat = _pseudonym_categorical(ids[keep])  # the categories of the kept rows only
+        codes = np.full(len(ids), -1, dtype=cat.codes.dtype)
+        codes[keep] = cat.codes
+        return pd.Categorical.from_codes(np.repeat(codes, per_row), dtype=cat.dtype,
+                                         validate=False)
+
+    # the item (column) of each rating, once; its other attributes by lookup
+    item_at = np.broadcast_to(np.arange(len(items), dtype=np.int16), present.shape)[present]
+
+    def by_item(attr: str) -> pd.Categorical:
         labels = [getattr(i, attr) for i in items]
         uniques = list(dict.fromkeys(labels))
-        codes = np.array([uniques.index(x) for x in labels], dtype=np.int16)[item_idx]
-        return cat(codes, categories=uniques)
+        codes = np.array([uniques.index(x) for x in labels], dtype=np.int16)
+        if len(uniques) < 128:
+            codes = codes.astype(np.int8)
+        return pd.Categorical.from_codes(codes[item_at], dtype=pd.CategoricalDtype(uniques),
+                                         validate=False)
 
-    rid = pd.Categorical(respondent_id[keep])
-    pid = pd.Categorical(person_id[keep])
     return pd.DataFrame({
-        "respondent_id": pd.Categorical.from_codes(rid.codes[row_idx], rid.categories),
-        "person_id": pd.Categorical.from_codes(pid.codes[row_idx], pid.categories),
-        "item": categorical("item"),
-        "capability": categorical("capability"),
-        "dimension": categorical("dimension"),
-        "rater": categorical("rater"),
-        "value": matrix[present],
-    })
+        "respondent_id": by_respondent(respondent_id),
+        "person_id": by_respondent(person_id),
+        "item": by_item("item"),
+        "capability": by_item("capability"),
+        "dimension": by_item("dimension"),
+        "rater": by_item("rater"),
+        "value": values[present],
+    }, copy=False)
+
+
+def _pseudonym_categorical(ids: np.ndarray) -> pd.Categorical:
+    """``pd.Categorical(ids)`` of pseudonyms (text or missing), the distinct values sorted
+    as fixed-width text by numpy rather than as Python objects (100,000 of them)."""
+    codes, uniques = pd.factorize(ids, use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)
+    if not all(isinstance(u, str) and "\0" not in u for u in uniques):
+        return pd.Categorical(ids)  # not plain text: the general way
+    order = np.argsort(uniques.astype(str), kind="stable")  # code point order, as str
+    rank = np.empty(len(order) + 1, dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    rank[-1] = -1  # missing stays missing
+    return pd.Categorical.from_codes(rank[codes], dtype=pd.CategoricalDtype(uniques[order]),
+                                     validate=False)

@@ -1,0 +1,58 @@
+"""The fast paths of read_survey give what the general ones give (large exports take them)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ldkit.survey.layouts import _blank_rows
+from ldkit.survey.reader import _pseudonym_categorical, _times
+
+
+@pytest.mark.parametrize("ids", [
+    ["rb", "ra", None, "rb", "r\u00e9", "R\u00e9", "r10", "r9", ""],
+    [None, None],
+    ["p1"],
+])
+def test_pseudonym_categorical_is_pandas_categorical(ids):
+    values = np.array(ids, dtype=object)
+    got = _pseudonym_categorical(values)
+    want = pd.Categorical(values)
+    pd.testing.assert_extension_array_equal(got, want)
+    assert got.codes.dtype == want.codes.dtype
+
+
+def test_pseudonym_categorical_of_many_random_ids_is_pandas_categorical():
+    rng = np.random.default_rng(5)
+    values = np.array([f"p{rng.integers(0, 2**40):x}" for _ in range(3000)], dtype=object)
+    values[::97] = None
+    pd.testing.assert_extension_array_equal(_pseudonym_categorical(values),
+                                            pd.Categorical(values))
+
+
+@pytest.mark.parametrize("texts, expected", [
+    # ISO 8601 (Qualtrics, Microsoft Forms, tidy): one pass
+    (["2025-02-28 21:03:15", "", "2025-03-01T08:00:00"],
+     ["2025-02-28 21:03:15", None, "2025-03-01 08:00:00"]),
+    # one offset throughout: local wall time kept
+    (["2025-02-28T21:03:15+02:00", "2025-03-01T08:00:00+02:00"],
+     ["2025-02-28 21:03:15", "2025-03-01 08:00:00"]),
+    # not ISO (Google Forms, with its GMT offset; SurveyMonkey): the general way
+    (["2026/04/06 9:12:03 AM GMT+2", "2026/04/06 1:00:00 PM GMT+2"],
+     ["2026-04-06 09:12:03", "2026-04-06 13:00:00"]),
+    (["04/06/2026 09:12:03", "not a time"], ["2026-04-06 09:12:03", None]),
+])
+def test_times_fast_path_and_general_way(texts, expected):
+    frame = pd.DataFrame({"t": pd.Series(texts, dtype=object)})
+    got = _times(frame, "t")
+    want = np.array([np.datetime64("NaT") if e is None else np.datetime64(e) for e in expected],
+                    dtype="datetime64[ns]")
+    np.testing.assert_array_equal(got, want)
+
+
+def test_blank_rows_are_rows_blank_in_every_column():
+    body = pd.DataFrame([["", "", ""], ["a", "", ""], ["", "", "x"], ["", "", ""]],
+                        dtype=object)
+    assert _blank_rows(body).tolist() == (body == "").all(axis=1).tolist() == [
+        True, False, False, True]
