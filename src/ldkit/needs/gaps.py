@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ldkit._memory import large_arrays
 from ldkit._params import check_number, param_error
 from ldkit.errors import InputError
 
@@ -34,6 +35,7 @@ RATERS = ("self", "manager", "peer")
 _MEASURES = ("capability", "domain", "item")  # what a row measures; the other keys are people
 
 
+@large_arrays
 def combine_surveys(*surveys: SurveyData) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Stack the ratings of several surveys (e.g. self and manager) and their people.
 
@@ -101,6 +103,7 @@ def _role_ids(people: pd.DataFrame, model: CapabilityModel) -> pd.Series:
     return people["role"].astype("string").str.strip().str.casefold().map(lookup)
 
 
+@large_arrays
 def person_gaps(
     ratings: pd.DataFrame,
     people: pd.DataFrame,
@@ -311,6 +314,7 @@ def unmatched_roles(people: pd.DataFrame, model: CapabilityModel) -> pd.DataFram
     return missing.value_counts().rename_axis("role").reset_index(name="n")
 
 
+@large_arrays
 def gap_table(
     gaps: pd.DataFrame,
     *,

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ldkit._memory import large_arrays
 from ldkit.codebook import Codebook, codebook_model_problems, read_codebook
 from ldkit.errors import InputError, Problem, ValidationError
 from ldkit.survey.layouts import CHANNEL_REASONS, RawExport, read_export, response_type_reason
@@ -218,6 +219,7 @@ def _map_answers(col: pd.Series, lookup: dict[str, float]) -> tuple[np.ndarray, 
     return values, bad
 
 
+@large_arrays
 def read_survey(
     path: str | Path,
     codebook: Codebook | str | Path,
