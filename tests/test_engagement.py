@@ -96,12 +96,24 @@ def test_parameters_are_checked_before_any_kernel_starts(tmp_path):
 
 def test_a_missing_input_fails_the_run_and_keeps_the_executed_copy(tmp_path):
     root = new_engagement("Acme", folder=tmp_path)  # no inputs in data/raw
-    report = run_engagement(root, progress=False)
+    report = run_engagement(root, progress=False, workers=1)
     assert not report.ok
     first = report.notebooks[0]
     assert first.status == "failed" and "does not exist" in first.error.message
     assert first.output.exists()
     assert [n.status for n in report.notebooks[1:]] == ["skipped"] * 6
+    assert not list((root / "deliverables").glob("*.html"))
+
+
+def test_side_by_side_nothing_starts_after_a_failure(tmp_path):
+    root = new_engagement("Acme", folder=tmp_path)  # no inputs in data/raw
+    report = run_engagement(root, progress=False, workers=2)
+    status = {n.name: n.status for n in report.notebooks}
+    assert status["1-needs-analysis"] == "failed"
+    # what reads the needs analysis never starts; at most one notebook ran beside it
+    assert {status[n] for n in ("3-learning-plans", "6-progress", "9-executive-summary")} \
+        == {"skipped"}
+    assert sum(s != "skipped" for s in status.values()) <= 2
     assert not list((root / "deliverables").glob("*.html"))
 
 

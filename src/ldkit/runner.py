@@ -535,8 +535,15 @@ def run_notebooks(
     kernel_name: str | None = None,
     timeout: int = 600,
     source: str = "parameters",
+    workers: int = 1,
+    after: Mapping[str, Sequence[str]] | None = None,
 ) -> RunReport:
     """Run notebooks in order with papermill; stop at the first failure.
+
+    With ``workers`` above 1, up to that many notebooks run at once, each in a
+    kernel of its own started the usual way: a job starts once the jobs named in
+    ``after`` have run, in the order of ``jobs`` among those ready. After a
+    failure no job starts; those running finish.
 
     Parameters
     ----------
@@ -554,6 +561,12 @@ def run_notebooks(
         Seconds one cell may run before the notebook fails.
     source : str, default "parameters"
         Where the parameters come from, for the locations of problems.
+    workers : int, default 1
+        How many notebooks may run at once.
+    after : mapping of str to sequence of str, optional
+        Job name -> names of earlier jobs it must wait for (with ``workers`` above
+        1; names of jobs not in ``jobs`` are ignored). Default: each job waits for
+        every job before it (one after the other).
 
     Returns
     -------
@@ -569,8 +582,8 @@ def run_notebooks(
         If any job's parameters are wrong (see :func:`check_parameters`);
         every job is checked before any kernel starts.
     ParameterError
-        If job names repeat or are not plain file names, or timeout is not a
-        positive integer.
+        If job names repeat or are not plain file names, timeout or workers is not
+        a positive integer, or ``after`` names a job that is not earlier.
     InputFileNotFoundError
         If a notebook or ``cwd`` does not exist.
     KernelSetupError
@@ -579,6 +592,7 @@ def run_notebooks(
     jobs = list(jobs)
     run_dir = Path(run_dir)
     _check_jobs(jobs, timeout)
+    waits = _waits(jobs, workers, after)
     if cwd is not None and not Path(cwd).is_dir():
         raise InputFileNotFoundError(cwd, hint="cwd must be an existing folder")
     problems = []
@@ -593,17 +607,82 @@ def run_notebooks(
     started = _dt.datetime.now(_dt.UTC)
     runs: list[NotebookRun] = []
     with _Progress(len(jobs), enabled=progress) as bar:
-        for job in jobs:
-            if any(r.status != "ok" for r in runs):
-                runs.append(NotebookRun(job.name, Path(job.path), None, "skipped", 0.0))
-                bar.advance(f"{job.name} skipped")
-                continue
-            bar.start(job.name)
-            runs.append(_run_one(job, run_dir, cwd=cwd, kernel=kernel, timeout=timeout))
-            bar.advance(f"{job.name} {runs[-1].status}")
+        if workers == 1:
+            for job in jobs:
+                if any(r.status != "ok" for r in runs):
+                    runs.append(NotebookRun(job.name, Path(job.path), None, "skipped", 0.0))
+                    bar.advance(f"{job.name} skipped")
+                    continue
+                bar.start(job.name)
+                runs.append(_run_one(job, run_dir, cwd=cwd, kernel=kernel, timeout=timeout))
+                bar.advance(f"{job.name} {runs[-1].status}")
+        else:
+            runs = _run_side_by_side(jobs, waits, workers, bar, run_dir=run_dir, cwd=cwd,
+                                     kernel=kernel, timeout=timeout)
     finished = _dt.datetime.now(_dt.UTC)
     ok = all(r.status == "ok" for r in runs)
     return RunReport(run_dir, tuple(runs), ok, started, finished)
+
+
+def _waits(jobs: list[NotebookJob], workers: int,
+           after: Mapping[str, Sequence[str]] | None) -> dict[str, set[str]]:
+    """Job name -> the earlier jobs it waits for (checked)."""
+    if not _is_int(workers) or workers < 1:
+        raise param_error("workers", "run_notebooks", "a positive integer", workers)
+    names = [job.name for job in jobs]
+    if after is None:
+        return {name: set(names[:i]) for i, name in enumerate(names)}
+    if not isinstance(after, Mapping):
+        raise param_error("after", "run_notebooks", "a mapping of job name to job names", after)
+    waits: dict[str, set[str]] = {}
+    for i, name in enumerate(names):
+        wanted = after.get(name, ())
+        if isinstance(wanted, str):
+            wanted = (wanted,)
+        later = [w for w in wanted if w in names[i:]]
+        if later:
+            raise param_error("after", "run_notebooks",
+                              f"names of jobs that come before {name!r}", later[0])
+        waits[name] = {w for w in wanted if w in names[:i]}
+    return waits
+
+
+def _run_side_by_side(jobs: list[NotebookJob], waits: dict[str, set[str]], workers: int,
+                      bar: _Progress, *, run_dir: Path, cwd: Any, kernel: str,
+                      timeout: int) -> list[NotebookRun]:
+    """Run jobs on ``workers`` threads, each job once the jobs it waits for are ok.
+
+    Each notebook still runs in a kernel process of its own (the threads only
+    wait on their kernels); a job waiting for one that failed, and every job not
+    started after a failure, is "skipped".
+    """
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    done: dict[str, NotebookRun] = {}
+    pending = list(jobs)
+    running: dict[Any, NotebookJob] = {}
+    with ThreadPoolExecutor(workers, thread_name_prefix="ldkit-notebook") as pool:
+        while pending or running:
+            failed = any(r.status != "ok" for r in done.values())
+            for job in list(pending):
+                if failed or len(running) >= workers:
+                    break
+                if all(w in done for w in waits[job.name]):
+                    pending.remove(job)
+                    running[pool.submit(_run_one, job, run_dir, cwd=cwd, kernel=kernel,
+                                        timeout=timeout)] = job
+            if not running:
+                break
+            bar.start(", ".join(job.name for job in running.values()))
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                job = running.pop(future)
+                done[job.name] = future.result()  # run_notebook reports, never raises
+                bar.advance(f"{job.name} {done[job.name].status}")
+    for job in pending:
+        done[job.name] = NotebookRun(job.name, Path(job.path), None, "skipped", 0.0)
+        bar.advance(f"{job.name} skipped")
+    return [done[job.name] for job in jobs]
 
 
 def _check_jobs(jobs: list[NotebookJob], timeout: int) -> None:
