@@ -29,9 +29,11 @@ raises :class:`KernelSetupError` (an :class:`~ldkit.errors.LdkitError` and a
 from __future__ import annotations
 
 import ast
+import contextlib
 import datetime as _dt
 import difflib
 import enum
+import functools
 import hashlib
 import io
 import json
@@ -277,11 +279,22 @@ def notebook_parameters(path: str | Path) -> dict[str, ParameterInfo]:
     ``papermill --help-notebook``). Papermill reads the cell line by line, so
     it drops a line with a second ``=`` or a ``|`` in its annotation and cuts
     a string value at a ``#``; where the cell's syntax tree disagrees with
-    papermill on a name or a default, the syntax tree wins.
+    papermill on a name or a default, the syntax tree wins. A notebook is read
+    once per process while its file is unchanged (same inode, size and modification
+    time).
     """
+    path = existing_file(path)
+    stat = path.stat()
+    key = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    return dict(_declared(str(path), key))
+
+
+@functools.lru_cache(maxsize=256)
+def _declared(path_text: str, version: tuple[int, int, int]) -> dict[str, ParameterInfo]:
+    """:func:`notebook_parameters` of one version of a file (the stat is the cache key)."""
     import papermill
 
-    path = existing_file(path)
+    path = Path(path_text)
     cell = _parameters_cell(path)
     # papermill warns about lines it cannot parse; _reconcile reads those itself
     pm_logger = logging.getLogger("papermill")
@@ -654,35 +667,81 @@ def _run_side_by_side(jobs: list[NotebookJob], waits: dict[str, set[str]], worke
 
     Each notebook still runs in a kernel process of its own (the threads only
     wait on their kernels); a job waiting for one that failed, and every job not
-    started after a failure, is "skipped".
+    started after a failure, is "skipped". While notebooks run, the kernel of the
+    next one is started ahead of need, the usual way (a new process, as papermill
+    starts it), so that its start-up overlaps the running notebooks.
     """
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
     done: dict[str, NotebookRun] = {}
     pending = list(jobs)
     running: dict[Any, NotebookJob] = {}
-    with ThreadPoolExecutor(workers, thread_name_prefix="ldkit-notebook") as pool:
-        while pending or running:
-            failed = any(r.status != "ok" for r in done.values())
-            for job in list(pending):
-                if failed or len(running) >= workers:
+    spare = None
+    try:
+        with ThreadPoolExecutor(workers, thread_name_prefix="ldkit-notebook") as pool:
+            while pending or running:
+                failed = any(r.status != "ok" for r in done.values())
+                for job in list(pending):
+                    if failed or len(running) >= workers:
+                        break
+                    if all(w in done for w in waits[job.name]):
+                        pending.remove(job)
+                        km, spare = spare, None
+                        running[pool.submit(_run_in, km, job, run_dir, cwd=cwd, kernel=kernel,
+                                            timeout=timeout)] = job
+                if not running:
                     break
-                if all(w in done for w in waits[job.name]):
-                    pending.remove(job)
-                    running[pool.submit(_run_one, job, run_dir, cwd=cwd, kernel=kernel,
-                                        timeout=timeout)] = job
-            if not running:
-                break
-            bar.start(", ".join(job.name for job in running.values()))
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                job = running.pop(future)
-                done[job.name] = future.result()  # run_notebook reports, never raises
-                bar.advance(f"{job.name} {done[job.name].status}")
+                if pending and spare is None and not failed:
+                    spare = _start_kernel(kernel, cwd)
+                bar.start(", ".join(job.name for job in running.values()))
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    job = running.pop(future)
+                    done[job.name] = future.result()  # run_notebook reports, never raises
+                    bar.advance(f"{job.name} {done[job.name].status}")
+    finally:
+        if spare is not None:
+            _stop_kernel(spare)
     for job in pending:
         done[job.name] = NotebookRun(job.name, Path(job.path), None, "skipped", 0.0)
         bar.advance(f"{job.name} skipped")
     return [done[job.name] for job in jobs]
+
+
+def _start_kernel(kernel: str, cwd: Any) -> Any:
+    """A kernel manager whose kernel is starting (as nbclient would start it), or None."""
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    try:
+        km = AsyncKernelManager(kernel_name=kernel, config=_client_options().get("config"))
+        folder = str(Path(cwd).absolute()) if cwd is not None else None
+        run_sync(km.start_kernel)(cwd=folder,
+                                  extra_arguments=["--HistoryManager.hist_file=:memory:"])
+    except Exception:  # papermill starts the notebook's kernel itself then
+        return None
+    return km
+
+
+def _stop_kernel(km: Any) -> None:
+    from jupyter_core.utils import run_sync
+
+    with contextlib.suppress(Exception):
+        run_sync(km.shutdown_kernel)(now=True)
+    with contextlib.suppress(Exception):
+        run_sync(km.cleanup_resources)()
+
+
+def _run_in(km: Any, job: NotebookJob, run_dir: Path, *, cwd: Any, kernel: str,
+            timeout: int) -> NotebookRun:
+    """Run ``job`` in the kernel of ``km`` (started ahead), or in a new kernel (None)."""
+    if km is None:
+        return _run_one(job, run_dir, cwd=cwd, kernel=kernel, timeout=timeout)
+    try:
+        return run_notebook(job, run_dir, cwd=cwd, kernel_name=kernel, timeout=timeout,
+                            kernel_manager=km)
+    finally:
+        _stop_kernel(km)
 
 
 def _check_jobs(jobs: list[NotebookJob], timeout: int) -> None:
@@ -859,7 +918,7 @@ def _client_options(extra: Any = None) -> dict[str, Any]:
     from jupyter_client.manager import KernelManager
     from traitlets.config import Config
 
-    config = Config()
+    config = Config({"AsyncKernelManager": {"client_class": "ldkit._kernel_client.ReadyClient"}})
     if "transport_encryption" in KernelManager.class_traits() and zmq.has("curve"):
         config.merge(Config({"KernelManager": {"transport_encryption": "auto"}}))
     if extra is not None:
