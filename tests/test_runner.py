@@ -422,3 +422,25 @@ def test_after_must_name_earlier_jobs(tmp_path):
         run_notebooks(jobs, tmp_path, progress=False, workers=2, after={"a": ["b"]})
     with pytest.raises(ParameterError, match="workers"):
         run_notebooks(jobs, tmp_path, progress=False, workers=0)
+
+
+def test_forked_kernels_give_the_outputs_of_fresh_ones(tmp_path, ok_run):
+    from ldkit.kernels import fork_supported
+
+    if not fork_supported():
+        pytest.skip("forking kernels needs Linux")
+    report, _ = ok_run
+    jobs = [NotebookJob("needs", OK, {"client": "Acme Pharma", "output_name": "client.txt"})]
+    forked = run_notebooks(jobs, tmp_path / "run", cwd=tmp_path, progress=False,
+                           kernels="fork")
+    assert forked.ok
+    assert (tmp_path / "client.txt").read_text(encoding="utf-8") == "Acme Pharma\n"
+
+    def shown(path):
+        nb = nbformat.read(path, as_version=4)
+        return [o.get("data", o.get("text")) for c in nb.cells if c.cell_type == "code"
+                for o in c.get("outputs", [])]
+
+    assert shown(forked["needs"].output) == shown(report["needs"].output)
+    with pytest.raises(ParameterError, match="kernels"):
+        run_notebooks(jobs, tmp_path / "x", progress=False, kernels="warm")

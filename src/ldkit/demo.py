@@ -167,12 +167,18 @@ def set_inputs(root: str | Path, values: dict[str, str]) -> Path:
 
 
 def run_demo(out: str | Path = "demo-output", *, progress: bool = True) -> list[Path]:
-    """Write the demo outputs under ``out``; return the paths written (deliverables last)."""
-    from ldkit.engagement import run_engagement
+    """Write the demo outputs under ``out``; return the paths written (deliverables last).
 
+    The notebooks' kernels are forked from a warm server (where possible) that imports
+    its libraries while the demo's inputs are being made.
+    """
+    from ldkit.engagement import run_engagement
+    from ldkit.kernels import warm_kernel_options
+
+    warm_kernel_options(wait=False)  # the server imports meanwhile, on the other CPU
     written = write_starter_models(Path(out) / "capability-models")
     root = make_demo_engagement(out)
-    report = run_engagement(root, force=True, progress=progress)
+    report = run_engagement(root, force=True, progress=progress, kernels="fork")
     if not report.ok:
         from ldkit.errors import LdkitError
 

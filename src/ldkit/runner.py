@@ -4,7 +4,9 @@ A run checks the parameters of every notebook before any kernel starts, then
 executes the notebooks in order in a kernel of this very interpreter
 (:func:`ensure_kernel`, so nobody has to name or install a kernel by hand),
 writes each executed copy into the run folder, stops at the first failure
-(the rest are "skipped") and returns a :class:`RunReport`.
+(the rest are "skipped") and returns a :class:`RunReport`. With ``workers=2``
+and ``after`` (which job waits for which), independent notebooks run side by
+side, each still in a fresh kernel of its own.
 :func:`write_manifest` then stores what ran, with which parameters, on which
 inputs and versions::
 
@@ -51,7 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ldkit._params import param_error
+from ldkit._params import check_choice, param_error
 from ldkit.errors import (
     InputError,
     InputFileNotFoundError,
@@ -550,6 +552,7 @@ def run_notebooks(
     source: str = "parameters",
     workers: int = 1,
     after: Mapping[str, Sequence[str]] | None = None,
+    kernels: str = "fresh",
 ) -> RunReport:
     """Run notebooks in order with papermill; stop at the first failure.
 
@@ -580,6 +583,10 @@ def run_notebooks(
         Job name -> names of earlier jobs it must wait for (with ``workers`` above
         1; names of jobs not in ``jobs`` are ignored). Default: each job waits for
         every job before it (one after the other).
+    kernels : {"fresh", "fork"}, default "fresh"
+        "fresh": each kernel a new process, as papermill starts it; "fork": each
+        kernel forked from this process's warm :class:`ldkit.kernels.ForkServer`
+        (:func:`ldkit.kernels.warm_kernel_options`; fresh where that is not possible).
 
     Returns
     -------
@@ -606,6 +613,7 @@ def run_notebooks(
     run_dir = Path(run_dir)
     _check_jobs(jobs, timeout)
     waits = _waits(jobs, workers, after)
+    check_choice("kernels", kernels, ("fresh", "fork"), func="run_notebooks")
     if cwd is not None and not Path(cwd).is_dir():
         raise InputFileNotFoundError(cwd, hint="cwd must be an existing folder")
     problems = []
@@ -616,6 +624,11 @@ def run_notebooks(
         raise ValidationError(problems, what="notebook parameters")
     kernel = kernel_name or ensure_kernel()
     run_dir.mkdir(parents=True, exist_ok=True)
+    forked: dict[str, Any] = {}
+    if kernels == "fork":
+        from ldkit.kernels import warm_kernel_options
+
+        forked = warm_kernel_options()
 
     started = _dt.datetime.now(_dt.UTC)
     runs: list[NotebookRun] = []
@@ -627,11 +640,12 @@ def run_notebooks(
                     bar.advance(f"{job.name} skipped")
                     continue
                 bar.start(job.name)
-                runs.append(_run_one(job, run_dir, cwd=cwd, kernel=kernel, timeout=timeout))
+                runs.append(_run_one(job, run_dir, cwd=cwd, kernel=kernel, timeout=timeout,
+                                     **forked))
                 bar.advance(f"{job.name} {runs[-1].status}")
         else:
             runs = _run_side_by_side(jobs, waits, workers, bar, run_dir=run_dir, cwd=cwd,
-                                     kernel=kernel, timeout=timeout)
+                                     kernel=kernel, timeout=timeout, forked=forked)
     finished = _dt.datetime.now(_dt.UTC)
     ok = all(r.status == "ok" for r in runs)
     return RunReport(run_dir, tuple(runs), ok, started, finished)
@@ -662,14 +676,15 @@ def _waits(jobs: list[NotebookJob], workers: int,
 
 def _run_side_by_side(jobs: list[NotebookJob], waits: dict[str, set[str]], workers: int,
                       bar: _Progress, *, run_dir: Path, cwd: Any, kernel: str,
-                      timeout: int) -> list[NotebookRun]:
+                      timeout: int, forked: dict[str, Any]) -> list[NotebookRun]:
     """Run jobs on ``workers`` threads, each job once the jobs it waits for are ok.
 
     Each notebook still runs in a kernel process of its own (the threads only
     wait on their kernels); a job waiting for one that failed, and every job not
     started after a failure, is "skipped". While notebooks run, the kernel of the
     next one is started ahead of need, the usual way (a new process, as papermill
-    starts it), so that its start-up overlaps the running notebooks.
+    starts it), so that its start-up overlaps the running notebooks (with ``forked``
+    options, kernels are forked from a warm server instead: nothing to start ahead).
     """
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
@@ -688,10 +703,10 @@ def _run_side_by_side(jobs: list[NotebookJob], waits: dict[str, set[str]], worke
                         pending.remove(job)
                         km, spare = spare, None
                         running[pool.submit(_run_in, km, job, run_dir, cwd=cwd, kernel=kernel,
-                                            timeout=timeout)] = job
+                                            timeout=timeout, forked=forked)] = job
                 if not running:
                     break
-                if pending and spare is None and not failed:
+                if pending and spare is None and not failed and not forked:
                     spare = _start_kernel(kernel, cwd)
                 bar.start(", ".join(job.name for job in running.values()))
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -733,10 +748,10 @@ def _stop_kernel(km: Any) -> None:
 
 
 def _run_in(km: Any, job: NotebookJob, run_dir: Path, *, cwd: Any, kernel: str,
-            timeout: int) -> NotebookRun:
+            timeout: int, forked: dict[str, Any]) -> NotebookRun:
     """Run ``job`` in the kernel of ``km`` (started ahead), or in a new kernel (None)."""
     if km is None:
-        return _run_one(job, run_dir, cwd=cwd, kernel=kernel, timeout=timeout)
+        return _run_one(job, run_dir, cwd=cwd, kernel=kernel, timeout=timeout, **forked)
     try:
         return run_notebook(job, run_dir, cwd=cwd, kernel_name=kernel, timeout=timeout,
                             kernel_manager=km)
@@ -765,11 +780,9 @@ def _check_jobs(jobs: list[NotebookJob], timeout: int) -> None:
 
 
 def _run_one(
-    job: NotebookJob, run_dir: Path, *, cwd: Any, kernel: str, timeout: int
+    job: NotebookJob, run_dir: Path, *, cwd: Any, kernel: str, timeout: int, **forked: Any
 ) -> NotebookRun:
-    # a fresh kernel per notebook: kernels forked from a warm server (ldkit.kernels) start
-    # faster but show DataFrames at another width, so ldkit check's nbval would differ
-    return run_notebook(job, run_dir, cwd=cwd, kernel_name=kernel, timeout=timeout)
+    return run_notebook(job, run_dir, cwd=cwd, kernel_name=kernel, timeout=timeout, **forked)
 
 
 def run_notebook(

@@ -7,9 +7,10 @@
 2. checks every parameter of every notebook against the phase registry before
    any kernel starts (types, ranges, choices, ``segment_by`` against the codebook),
    each problem located in engagement.yaml;
-3. runs the notebooks in order, each kernel working in the run folder, so the
-   executed copies under ``runs/<id>/`` locate the engagement relative to
-   themselves (``../..``);
+3. runs the notebooks, two at a time where the phases allow (a phase's notebook
+   waits for the phases it reads, :attr:`Phase.after`), each in a kernel of its
+   own working in the run folder, so the executed copies under ``runs/<id>/``
+   locate the engagement relative to themselves (``../..``);
 4. writes the manifest with the warnings a consultant must read before sending
    (:func:`run_health`) and the deliverables written.
 """
@@ -223,7 +224,8 @@ def notebook_waits(jobs: list[Any]) -> dict[str, list[str]]:
 
 
 def run_engagement(folder: str | Path, *, only: str | None = None, force: bool = False,
-                   progress: bool = True, workers: int | None = None) -> Any:
+                   progress: bool = True, workers: int | None = None,
+                   kernels: str = "fresh") -> Any:
     """Run an engagement's notebooks; write executed copies and a manifest.
 
     Parameters are checked against every notebook before any kernel starts. The
@@ -231,7 +233,9 @@ def run_engagement(folder: str | Path, *, only: str | None = None, force: bool =
     (:func:`notebook_waits`; default two, or one on a single CPU). A failing
     notebook stops the run: no other starts (its executed copy is kept under
     runs/). Unless ``force``, a run whose inputs and parameters equal the last
-    successful run's is skipped (the last run's report is returned).
+    successful run's is skipped (the last run's report is returned). ``kernels``:
+    "fresh" (a new kernel process each) or "fork" (each kernel forked from a warm
+    server, see :func:`ldkit.runner.run_notebooks`).
 
     Returns
     -------
@@ -277,7 +281,7 @@ def run_engagement(folder: str | Path, *, only: str | None = None, force: bool =
             workers = min(2, os.cpu_count() or 1)
         report = run_notebooks(jobs, run_dir, cwd=run_dir, progress=progress,
                                source=str(root / CONFIG_FILE), workers=workers,
-                               after=notebook_waits(jobs))
+                               after=notebook_waits(jobs), kernels=kernels)
         report = dataclasses.replace(report, warnings=tuple(run_health(root, config)),
                                      outputs=tuple(_deliverables(root)))
         write_manifest(run_dir, parameters=_resolved(root, config, jobs), inputs=inputs,
