@@ -232,3 +232,26 @@ def test_audit_passes_on_the_demo_and_fails_on_a_seeded_small_group(demo_run, tm
     wb.save(seeded / "workbook.xlsx")
     found = audit_deliverables(seeded, min_group_size=5, identifiers=identifiers)
     assert set(found["kind"]) == {"small group", "personal identifier"}
+
+
+def test_notebook_waits_follow_what_each_phase_reads():
+    from pathlib import Path
+
+    from ldkit.engagement.run import notebook_waits
+    from ldkit.runner import NotebookJob
+
+    names = ["1-needs-analysis", "2-capability-model", "3-learning-plans",
+             "4-roi-business-case", "5-strategy-tracking", "6-progress", "9-executive-summary"]
+    waits = notebook_waits([NotebookJob(n, Path(f"{n}.ipynb")) for n in names])
+    assert waits["1-needs-analysis"] == [] and waits["2-capability-model"] == []
+    assert waits["3-learning-plans"] == ["1-needs-analysis"]
+    assert waits["4-roi-business-case"] == [] and waits["5-strategy-tracking"] == []
+    assert waits["6-progress"] == ["1-needs-analysis", "3-learning-plans"]
+    assert set(waits["9-executive-summary"]) == set(names[:-1])
+    # a notebook of the consultant's own waits for everything before it, and everything
+    # after it waits for it
+    mine = [*names[:2], "2b-my-analysis", *names[2:]]
+    waits = notebook_waits([NotebookJob(n, Path(f"{n}.ipynb")) for n in mine])
+    assert waits["2b-my-analysis"] == names[:2]
+    assert all("2b-my-analysis" in waits[n] for n in mine[3:])
+    assert waits["4-roi-business-case"] == ["2b-my-analysis"]
