@@ -54,12 +54,14 @@ lab: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python -m ldkit._notebooks notebooks/*.ipynb
 
+# Every benchmark prints wall time, peak memory, the ratio to a baseline measured in the
+# same run and a `target:` line (ok or MISSED); the load average tells how busy the machine was.
+BENCHMARKS := cli_startup needs_scale plans_scale batch_throughput demo_time input_hardening
+
 bench: $(STAMP)
-	$(BIN)/python benchmarks/cli_startup.py
-	$(BIN)/python benchmarks/needs_scale.py
-	$(BIN)/python benchmarks/plans_scale.py
-	$(BIN)/python benchmarks/batch_throughput.py
-	$(BIN)/python benchmarks/input_hardening.py
+	@uptime
+	@status=0; for b in $(BENCHMARKS); do echo "== benchmarks/$$b.py"; \
+		$(BIN)/python benchmarks/$$b.py || status=1; done; exit $$status
 
 clean:
 	rm -rf demo-output .pytest_cache .ruff_cache .hypothesis

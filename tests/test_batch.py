@@ -388,3 +388,58 @@ def test_cli_batch_bad_option_is_one_line(cli, tmp_path):
     assert code == 2
     assert err == ("error: The 'executor' parameter of run_batch must be one of 'local', "
                    "'dask'. Got 'spark'.\n")
+
+
+# ------------------------------------------------------------------ the run lock
+
+
+def test_an_engagement_being_run_is_not_run_and_the_lock_is_released(tmp_path):
+    from ldkit.engagement.run import engagement_lock
+
+    busy = make_engagement(tmp_path, "busy", fixtures=("count",))
+    free = make_engagement(tmp_path, "free", fixtures=("count",))
+    with engagement_lock(busy, "20261122-190512-3fa2"):
+        report = run_batch([busy, free], workers=1, kernels="fresh", out=None,
+                           progress=False)
+        # the batch holds no lock any more: a run of the free engagement may start
+        with engagement_lock(free, "later"):
+            pass
+    first, second = report.engagements
+    assert first.status == "not run" and first.run_dir is None
+    assert "being run by run 20261122-190512-3fa2" in first.message
+    assert not [p for p in (busy / "runs").iterdir() if not p.name.startswith(".")]
+    assert second.status == "ok"
+    with engagement_lock(busy, "after"):  # released when the other holder let go
+        pass
+
+
+def test_the_batch_holds_the_lock_while_it_runs(tmp_path):
+    """While a batch runs an engagement, ldkit run of the same engagement is refused."""
+    import threading
+
+    from ldkit.engagement.run import EngagementLocked, engagement_lock
+
+    slow = make_engagement(tmp_path, "slow", fixtures=("sleeps",))
+    seen: list[str] = []
+
+    def try_lock() -> None:
+        import time
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if any((slow / "runs").glob("*/1-sleeps.ipynb")):
+                try:
+                    with engagement_lock(slow, "intruder"):
+                        seen.append("taken")
+                except EngagementLocked as exc:
+                    seen.append(exc.message)
+                return
+            time.sleep(0.05)
+
+    probe = threading.Thread(target=try_lock)
+    probe.start()
+    report = run_batch([slow], workers=1, kernels="fresh", out=None, progress=False,
+                       timeout=3)
+    probe.join()
+    assert report.engagements[0].status in ("ok", "failed")
+    assert seen and "is being run by run" in seen[0]

@@ -96,12 +96,24 @@ def test_parameters_are_checked_before_any_kernel_starts(tmp_path):
 
 def test_a_missing_input_fails_the_run_and_keeps_the_executed_copy(tmp_path):
     root = new_engagement("Acme", folder=tmp_path)  # no inputs in data/raw
-    report = run_engagement(root, progress=False)
+    report = run_engagement(root, progress=False, workers=1)
     assert not report.ok
     first = report.notebooks[0]
     assert first.status == "failed" and "does not exist" in first.error.message
     assert first.output.exists()
     assert [n.status for n in report.notebooks[1:]] == ["skipped"] * 6
+    assert not list((root / "deliverables").glob("*.html"))
+
+
+def test_side_by_side_nothing_starts_after_a_failure(tmp_path):
+    root = new_engagement("Acme", folder=tmp_path)  # no inputs in data/raw
+    report = run_engagement(root, progress=False, workers=2)
+    status = {n.name: n.status for n in report.notebooks}
+    assert status["1-needs-analysis"] == "failed"
+    # what reads the needs analysis never starts; at most one notebook ran beside it
+    assert {status[n] for n in ("3-learning-plans", "6-progress", "9-executive-summary")} \
+        == {"skipped"}
+    assert sum(s != "skipped" for s in status.values()) <= 2
     assert not list((root / "deliverables").glob("*.html"))
 
 
@@ -220,3 +232,26 @@ def test_audit_passes_on_the_demo_and_fails_on_a_seeded_small_group(demo_run, tm
     wb.save(seeded / "workbook.xlsx")
     found = audit_deliverables(seeded, min_group_size=5, identifiers=identifiers)
     assert set(found["kind"]) == {"small group", "personal identifier"}
+
+
+def test_notebook_waits_follow_what_each_phase_reads():
+    from pathlib import Path
+
+    from ldkit.engagement.run import notebook_waits
+    from ldkit.runner import NotebookJob
+
+    names = ["1-needs-analysis", "2-capability-model", "3-learning-plans",
+             "4-roi-business-case", "5-strategy-tracking", "6-progress", "9-executive-summary"]
+    waits = notebook_waits([NotebookJob(n, Path(f"{n}.ipynb")) for n in names])
+    assert waits["1-needs-analysis"] == [] and waits["2-capability-model"] == []
+    assert waits["3-learning-plans"] == ["1-needs-analysis"]
+    assert waits["4-roi-business-case"] == [] and waits["5-strategy-tracking"] == []
+    assert waits["6-progress"] == ["1-needs-analysis", "3-learning-plans"]
+    assert set(waits["9-executive-summary"]) == set(names[:-1])
+    # a notebook of the consultant's own waits for everything before it, and everything
+    # after it waits for it
+    mine = [*names[:2], "2b-my-analysis", *names[2:]]
+    waits = notebook_waits([NotebookJob(n, Path(f"{n}.ipynb")) for n in mine])
+    assert waits["2b-my-analysis"] == names[:2]
+    assert all("2b-my-analysis" in waits[n] for n in mine[3:])
+    assert waits["4-roi-business-case"] == ["2b-my-analysis"]

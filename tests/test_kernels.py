@@ -237,3 +237,52 @@ def test_warm_kernel_options_run_each_notebook_in_a_forked_kernel(tmp_path, monk
     finally:
         server.stop()
     assert warm_kernel_options() == {}  # a server that has ended: kernels start as usual
+
+
+SHOW = ("import json, pandas as pd\n"
+        "frame = pd.DataFrame([[i * j for i in range(30)] for j in range(3)])\n"
+        "print(json.dumps({'max_columns': pd.get_option('display.max_columns'),"
+        " 'repr': repr(frame)}))")
+
+
+async def _shown(km) -> dict:
+    kc = km.client()
+    kc.start_channels()
+    try:
+        await kc.wait_for_ready(timeout=60)
+        printed = []
+
+        def hook(msg):
+            if msg["msg_type"] == "stream":
+                printed.append(msg["content"]["text"])
+
+        await kc.execute_interactive(SHOW, timeout=60, output_hook=hook)
+        return json.loads("".join(printed))
+    finally:
+        kc.stop_channels()
+
+
+def test_forked_kernels_show_dataframes_as_kernels_started_the_usual_way(tmp_path):
+    """pandas imported in the server (outside IPython) would fit DataFrames to a terminal."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    async def both():
+        usual = AsyncKernelManager(kernel_name=ensure_kernel())
+        await usual.start_kernel(cwd=str(tmp_path))
+        try:
+            seen_usual = await _shown(usual)
+        finally:
+            await usual.shutdown_kernel(now=True)
+        with ForkServer(preload=["ipykernel.kernelapp", "pandas"]) as warm:
+            km = ForkKernelManager(kernel_name=ensure_kernel(), fork_server=warm.address,
+                                   ipc_dir=str(tmp_path))
+            await km.start_kernel(cwd=str(tmp_path))
+            try:
+                seen_forked = await _shown(km)
+            finally:
+                await km.release()
+        return seen_usual, seen_forked
+
+    usual, forked = asyncio.run(both())
+    assert forked == usual
+    assert usual["max_columns"] == 20 and "..." in usual["repr"]

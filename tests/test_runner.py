@@ -375,3 +375,72 @@ def test_errors_pickle():
         check_parameters(TYPED, {"waves": "x"}, source="p.yaml")
     back = pickle.loads(pickle.dumps(info.value))
     assert back.problems == info.value.problems and str(back) == str(info.value)
+
+
+# ------------------------------------------------------------------ side by side
+
+
+def _times(output: Path) -> tuple[str, str]:
+    meta = nbformat.read(output, as_version=4).metadata["papermill"]
+    return meta["start_time"], meta["end_time"]
+
+
+@pytest.fixture(scope="module")
+def side_by_side(tmp_path_factory):
+    base = tmp_path_factory.mktemp("side")
+    jobs = [NotebookJob("a", OK, {"output_name": "a.txt"}),
+            NotebookJob("b", OK, {"output_name": "b.txt"}),
+            NotebookJob("c", OK, {"output_name": "c.txt"}),
+            NotebookJob("d", FAILS, {"segment": "tenure"}),
+            NotebookJob("e", OK, {"output_name": "e.txt"})]
+    after = {"c": ["a"], "d": ["a", "b", "c"], "e": ["d"]}
+    return run_notebooks(jobs, base / "run", cwd=base, progress=True, workers=2,
+                         after=after), base
+
+
+def test_side_by_side_report_in_job_order(side_by_side):
+    report, base = side_by_side
+    assert [r.name for r in report.notebooks] == ["a", "b", "c", "d", "e"]
+    assert [r.status for r in report.notebooks] == ["ok", "ok", "ok", "failed", "skipped"]
+    assert {p.name for p in base.glob("*.txt")} == {"a.txt", "b.txt", "c.txt"}
+    # every executed copy carries its outputs and records
+    assert read_records(report["c"].output)["top_priority"] == "account_planning"
+
+
+def test_side_by_side_waits_for_what_a_job_reads(side_by_side):
+    report, _ = side_by_side
+    start = {r.name: _times(r.output)[0] for r in report.notebooks if r.output}
+    end = {r.name: _times(r.output)[1] for r in report.notebooks if r.output}
+    assert start["c"] >= end["a"]
+    assert start["d"] >= max(end["a"], end["b"], end["c"])
+    assert start["b"] < end["a"]  # a and b ran at the same time
+
+
+def test_after_must_name_earlier_jobs(tmp_path):
+    jobs = [NotebookJob("a", OK), NotebookJob("b", OK)]
+    with pytest.raises(ParameterError, match="after"):
+        run_notebooks(jobs, tmp_path, progress=False, workers=2, after={"a": ["b"]})
+    with pytest.raises(ParameterError, match="workers"):
+        run_notebooks(jobs, tmp_path, progress=False, workers=0)
+
+
+def test_forked_kernels_give_the_outputs_of_fresh_ones(tmp_path, ok_run):
+    from ldkit.kernels import fork_supported
+
+    if not fork_supported():
+        pytest.skip("forking kernels needs Linux")
+    report, _ = ok_run
+    jobs = [NotebookJob("needs", OK, {"client": "Acme Pharma", "output_name": "client.txt"})]
+    forked = run_notebooks(jobs, tmp_path / "run", cwd=tmp_path, progress=False,
+                           kernels="fork")
+    assert forked.ok
+    assert (tmp_path / "client.txt").read_text(encoding="utf-8") == "Acme Pharma\n"
+
+    def shown(path):
+        nb = nbformat.read(path, as_version=4)
+        return [o.get("data", o.get("text")) for c in nb.cells if c.cell_type == "code"
+                for o in c.get("outputs", [])]
+
+    assert shown(forked["needs"].output) == shown(report["needs"].output)
+    with pytest.raises(ParameterError, match="kernels"):
+        run_notebooks(jobs, tmp_path / "x", progress=False, kernels="warm")

@@ -422,6 +422,9 @@ def run(
     force: Annotated[bool, typer.Option(help="Run even if nothing changed.")] = False,
     strict: Annotated[bool, typer.Option(
         "--strict", help="Exit 1 if the run ends with any warning.")] = False,
+    workers: Annotated[int | None, typer.Option(
+        help="Notebooks run at once where the phases allow (default: 2, 1 on one CPU).")
+    ] = None,
 ) -> None:
     """Execute the engagement's notebooks in order (papermill) and build its deliverables.
 
@@ -431,7 +434,7 @@ def run(
     """
     from ldkit.engagement import run_engagement
 
-    report = run_engagement(engagement, only=only, force=force, progress=True)
+    report = run_engagement(engagement, only=only, force=force, progress=True, workers=workers)
     for nb in report.notebooks:
         line = f"{nb.status:10s} {nb.name:28s} {nb.duration:6.1f} s"
         if nb.error:

@@ -84,7 +84,8 @@ DEMO_REVIEW = "2026-04-06"
 def _followup(root: Path, *, n_employees: int, seed: int) -> None:
     """The closing of the loop: the follow-up wave six months on and the LMS completions of
     the issued plans. The completions need the plans, so the needs analysis and the plans
-    are built here once, in this process (the full run rebuilds them identically)."""
+    are built here once, in this process (the full run rebuilds them identically, with the
+    personal plan documents, which the completions do not need and are not written here)."""
     from datetime import date
 
     from ldkit.engagement import phase_params
@@ -93,7 +94,7 @@ def _followup(root: Path, *, n_employees: int, seed: int) -> None:
     from ldkit.progress.demo import write_demo_followup
 
     needs_analysis_step(phase_params("needs", root))
-    learning_plans_step(phase_params("plans", root))
+    learning_plans_step(phase_params("plans", root).model_copy(update={"documents": []}))
     written = write_demo_followup(root, n_employees=n_employees, seed=seed,
                                   as_of=date.fromisoformat(DEMO_REVIEW))
     set_inputs(root, {k: v.relative_to(root).as_posix() for k, v in written.items()})
@@ -166,12 +167,18 @@ def set_inputs(root: str | Path, values: dict[str, str]) -> Path:
 
 
 def run_demo(out: str | Path = "demo-output", *, progress: bool = True) -> list[Path]:
-    """Write the demo outputs under ``out``; return the paths written (deliverables last)."""
-    from ldkit.engagement import run_engagement
+    """Write the demo outputs under ``out``; return the paths written (deliverables last).
 
+    The notebooks' kernels are forked from a warm server (where possible) that imports
+    its libraries while the demo's inputs are being made.
+    """
+    from ldkit.engagement import run_engagement
+    from ldkit.kernels import warm_kernel_options
+
+    warm_kernel_options(wait=False)  # the server imports meanwhile, on the other CPU
     written = write_starter_models(Path(out) / "capability-models")
     root = make_demo_engagement(out)
-    report = run_engagement(root, force=True, progress=progress)
+    report = run_engagement(root, force=True, progress=progress, kernels="fork")
     if not report.ok:
         from ldkit.errors import LdkitError
 

@@ -645,6 +645,10 @@ def _run_kernel(args: list[str], env: dict[str, str], read_go: int | None) -> in
         del sys.path[0]  # as ipykernel_launcher; the shell puts the working folder back
     if "matplotlib" in sys.modules and env.get("MPLBACKEND"):
         sys.modules["matplotlib"].rcParams["backend"] = env["MPLBACKEND"]
+    if "pandas" in sys.modules:
+        # pandas sets its column limit when imported: 0 (fit the terminal) outside IPython,
+        # as in the server, 20 in a Jupyter kernel; a kernel started the usual way has 20
+        sys.modules["pandas"].set_option("display.max_columns", 20)
     sys.argv = [sys.executable, *args]
     from ipykernel.kernelapp import IPKernelApp
 

@@ -4,7 +4,9 @@ A run checks the parameters of every notebook before any kernel starts, then
 executes the notebooks in order in a kernel of this very interpreter
 (:func:`ensure_kernel`, so nobody has to name or install a kernel by hand),
 writes each executed copy into the run folder, stops at the first failure
-(the rest are "skipped") and returns a :class:`RunReport`.
+(the rest are "skipped") and returns a :class:`RunReport`. With ``workers=2``
+and ``after`` (which job waits for which), independent notebooks run side by
+side, each still in a fresh kernel of its own.
 :func:`write_manifest` then stores what ran, with which parameters, on which
 inputs and versions::
 
@@ -29,9 +31,11 @@ raises :class:`KernelSetupError` (an :class:`~ldkit.errors.LdkitError` and a
 from __future__ import annotations
 
 import ast
+import contextlib
 import datetime as _dt
 import difflib
 import enum
+import functools
 import hashlib
 import io
 import json
@@ -49,7 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ldkit._params import param_error
+from ldkit._params import check_choice, param_error
 from ldkit.errors import (
     InputError,
     InputFileNotFoundError,
@@ -277,11 +281,22 @@ def notebook_parameters(path: str | Path) -> dict[str, ParameterInfo]:
     ``papermill --help-notebook``). Papermill reads the cell line by line, so
     it drops a line with a second ``=`` or a ``|`` in its annotation and cuts
     a string value at a ``#``; where the cell's syntax tree disagrees with
-    papermill on a name or a default, the syntax tree wins.
+    papermill on a name or a default, the syntax tree wins. A notebook is read
+    once per process while its file is unchanged (same inode, size and modification
+    time).
     """
+    path = existing_file(path)
+    stat = path.stat()
+    key = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    return dict(_declared(str(path), key))
+
+
+@functools.lru_cache(maxsize=256)
+def _declared(path_text: str, version: tuple[int, int, int]) -> dict[str, ParameterInfo]:
+    """:func:`notebook_parameters` of one version of a file (the stat is the cache key)."""
     import papermill
 
-    path = existing_file(path)
+    path = Path(path_text)
     cell = _parameters_cell(path)
     # papermill warns about lines it cannot parse; _reconcile reads those itself
     pm_logger = logging.getLogger("papermill")
@@ -535,8 +550,16 @@ def run_notebooks(
     kernel_name: str | None = None,
     timeout: int = 600,
     source: str = "parameters",
+    workers: int = 1,
+    after: Mapping[str, Sequence[str]] | None = None,
+    kernels: str = "fresh",
 ) -> RunReport:
     """Run notebooks in order with papermill; stop at the first failure.
+
+    With ``workers`` above 1, up to that many notebooks run at once, each in a
+    kernel of its own started the usual way: a job starts once the jobs named in
+    ``after`` have run, in the order of ``jobs`` among those ready. After a
+    failure no job starts; those running finish.
 
     Parameters
     ----------
@@ -554,6 +577,16 @@ def run_notebooks(
         Seconds one cell may run before the notebook fails.
     source : str, default "parameters"
         Where the parameters come from, for the locations of problems.
+    workers : int, default 1
+        How many notebooks may run at once.
+    after : mapping of str to sequence of str, optional
+        Job name -> names of earlier jobs it must wait for (with ``workers`` above
+        1; names of jobs not in ``jobs`` are ignored). Default: each job waits for
+        every job before it (one after the other).
+    kernels : {"fresh", "fork"}, default "fresh"
+        "fresh": each kernel a new process, as papermill starts it; "fork": each
+        kernel forked from this process's warm :class:`ldkit.kernels.ForkServer`
+        (:func:`ldkit.kernels.warm_kernel_options`; fresh where that is not possible).
 
     Returns
     -------
@@ -569,8 +602,8 @@ def run_notebooks(
         If any job's parameters are wrong (see :func:`check_parameters`);
         every job is checked before any kernel starts.
     ParameterError
-        If job names repeat or are not plain file names, or timeout is not a
-        positive integer.
+        If job names repeat or are not plain file names, timeout or workers is not
+        a positive integer, or ``after`` names a job that is not earlier.
     InputFileNotFoundError
         If a notebook or ``cwd`` does not exist.
     KernelSetupError
@@ -579,6 +612,8 @@ def run_notebooks(
     jobs = list(jobs)
     run_dir = Path(run_dir)
     _check_jobs(jobs, timeout)
+    waits = _waits(jobs, workers, after)
+    check_choice("kernels", kernels, ("fresh", "fork"), func="run_notebooks")
     if cwd is not None and not Path(cwd).is_dir():
         raise InputFileNotFoundError(cwd, hint="cwd must be an existing folder")
     problems = []
@@ -589,21 +624,139 @@ def run_notebooks(
         raise ValidationError(problems, what="notebook parameters")
     kernel = kernel_name or ensure_kernel()
     run_dir.mkdir(parents=True, exist_ok=True)
+    forked: dict[str, Any] = {}
+    if kernels == "fork":
+        from ldkit.kernels import warm_kernel_options
+
+        forked = warm_kernel_options()
 
     started = _dt.datetime.now(_dt.UTC)
     runs: list[NotebookRun] = []
     with _Progress(len(jobs), enabled=progress) as bar:
-        for job in jobs:
-            if any(r.status != "ok" for r in runs):
-                runs.append(NotebookRun(job.name, Path(job.path), None, "skipped", 0.0))
-                bar.advance(f"{job.name} skipped")
-                continue
-            bar.start(job.name)
-            runs.append(_run_one(job, run_dir, cwd=cwd, kernel=kernel, timeout=timeout))
-            bar.advance(f"{job.name} {runs[-1].status}")
+        if workers == 1:
+            for job in jobs:
+                if any(r.status != "ok" for r in runs):
+                    runs.append(NotebookRun(job.name, Path(job.path), None, "skipped", 0.0))
+                    bar.advance(f"{job.name} skipped")
+                    continue
+                bar.start(job.name)
+                runs.append(_run_one(job, run_dir, cwd=cwd, kernel=kernel, timeout=timeout,
+                                     **forked))
+                bar.advance(f"{job.name} {runs[-1].status}")
+        else:
+            runs = _run_side_by_side(jobs, waits, workers, bar, run_dir=run_dir, cwd=cwd,
+                                     kernel=kernel, timeout=timeout, forked=forked)
     finished = _dt.datetime.now(_dt.UTC)
     ok = all(r.status == "ok" for r in runs)
     return RunReport(run_dir, tuple(runs), ok, started, finished)
+
+
+def _waits(jobs: list[NotebookJob], workers: int,
+           after: Mapping[str, Sequence[str]] | None) -> dict[str, set[str]]:
+    """Job name -> the earlier jobs it waits for (checked)."""
+    if not _is_int(workers) or workers < 1:
+        raise param_error("workers", "run_notebooks", "a positive integer", workers)
+    names = [job.name for job in jobs]
+    if after is None:
+        return {name: set(names[:i]) for i, name in enumerate(names)}
+    if not isinstance(after, Mapping):
+        raise param_error("after", "run_notebooks", "a mapping of job name to job names", after)
+    waits: dict[str, set[str]] = {}
+    for i, name in enumerate(names):
+        wanted = after.get(name, ())
+        if isinstance(wanted, str):
+            wanted = (wanted,)
+        later = [w for w in wanted if w in names[i:]]
+        if later:
+            raise param_error("after", "run_notebooks",
+                              f"names of jobs that come before {name!r}", later[0])
+        waits[name] = {w for w in wanted if w in names[:i]}
+    return waits
+
+
+def _run_side_by_side(jobs: list[NotebookJob], waits: dict[str, set[str]], workers: int,
+                      bar: _Progress, *, run_dir: Path, cwd: Any, kernel: str,
+                      timeout: int, forked: dict[str, Any]) -> list[NotebookRun]:
+    """Run jobs on ``workers`` threads, each job once the jobs it waits for are ok.
+
+    Each notebook still runs in a kernel process of its own (the threads only
+    wait on their kernels); a job waiting for one that failed, and every job not
+    started after a failure, is "skipped". While notebooks run, the kernel of the
+    next one is started ahead of need, the usual way (a new process, as papermill
+    starts it), so that its start-up overlaps the running notebooks (with ``forked``
+    options, kernels are forked from a warm server instead: nothing to start ahead).
+    """
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    done: dict[str, NotebookRun] = {}
+    pending = list(jobs)
+    running: dict[Any, NotebookJob] = {}
+    spare = None
+    try:
+        with ThreadPoolExecutor(workers, thread_name_prefix="ldkit-notebook") as pool:
+            while pending or running:
+                failed = any(r.status != "ok" for r in done.values())
+                for job in list(pending):
+                    if failed or len(running) >= workers:
+                        break
+                    if all(w in done for w in waits[job.name]):
+                        pending.remove(job)
+                        km, spare = spare, None
+                        running[pool.submit(_run_in, km, job, run_dir, cwd=cwd, kernel=kernel,
+                                            timeout=timeout, forked=forked)] = job
+                if not running:
+                    break
+                if pending and spare is None and not failed and not forked:
+                    spare = _start_kernel(kernel, cwd)
+                bar.start(", ".join(job.name for job in running.values()))
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    job = running.pop(future)
+                    done[job.name] = future.result()  # run_notebook reports, never raises
+                    bar.advance(f"{job.name} {done[job.name].status}")
+    finally:
+        if spare is not None:
+            _stop_kernel(spare)
+    for job in pending:
+        done[job.name] = NotebookRun(job.name, Path(job.path), None, "skipped", 0.0)
+        bar.advance(f"{job.name} skipped")
+    return [done[job.name] for job in jobs]
+
+
+def _start_kernel(kernel: str, cwd: Any) -> Any:
+    """A kernel manager whose kernel is starting (as nbclient would start it), or None."""
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    try:
+        km = AsyncKernelManager(kernel_name=kernel, config=_client_options().get("config"))
+        folder = str(Path(cwd).absolute()) if cwd is not None else None
+        run_sync(km.start_kernel)(cwd=folder,
+                                  extra_arguments=["--HistoryManager.hist_file=:memory:"])
+    except Exception:  # papermill starts the notebook's kernel itself then
+        return None
+    return km
+
+
+def _stop_kernel(km: Any) -> None:
+    from jupyter_core.utils import run_sync
+
+    with contextlib.suppress(Exception):
+        run_sync(km.shutdown_kernel)(now=True)
+    with contextlib.suppress(Exception):
+        run_sync(km.cleanup_resources)()
+
+
+def _run_in(km: Any, job: NotebookJob, run_dir: Path, *, cwd: Any, kernel: str,
+            timeout: int, forked: dict[str, Any]) -> NotebookRun:
+    """Run ``job`` in the kernel of ``km`` (started ahead), or in a new kernel (None)."""
+    if km is None:
+        return _run_one(job, run_dir, cwd=cwd, kernel=kernel, timeout=timeout, **forked)
+    try:
+        return run_notebook(job, run_dir, cwd=cwd, kernel_name=kernel, timeout=timeout,
+                            kernel_manager=km)
+    finally:
+        _stop_kernel(km)
 
 
 def _check_jobs(jobs: list[NotebookJob], timeout: int) -> None:
@@ -627,11 +780,9 @@ def _check_jobs(jobs: list[NotebookJob], timeout: int) -> None:
 
 
 def _run_one(
-    job: NotebookJob, run_dir: Path, *, cwd: Any, kernel: str, timeout: int
+    job: NotebookJob, run_dir: Path, *, cwd: Any, kernel: str, timeout: int, **forked: Any
 ) -> NotebookRun:
-    # a fresh kernel per notebook: kernels forked from a warm server (ldkit.kernels) start
-    # faster but show DataFrames at another width, so ldkit check's nbval would differ
-    return run_notebook(job, run_dir, cwd=cwd, kernel_name=kernel, timeout=timeout)
+    return run_notebook(job, run_dir, cwd=cwd, kernel_name=kernel, timeout=timeout, **forked)
 
 
 def run_notebook(
@@ -780,7 +931,7 @@ def _client_options(extra: Any = None) -> dict[str, Any]:
     from jupyter_client.manager import KernelManager
     from traitlets.config import Config
 
-    config = Config()
+    config = Config({"AsyncKernelManager": {"client_class": "ldkit._kernel_client.ReadyClient"}})
     if "transport_encryption" in KernelManager.class_traits() and zmq.has("curve"):
         config.merge(Config({"KernelManager": {"transport_encryption": "auto"}}))
     if extra is not None:

@@ -13,7 +13,9 @@ How it runs:
 - Every engagement is prepared first (``engagement.yaml`` read, inputs hashed,
   every notebook's parameters checked); one that cannot run (a folder that
   does not exist or is not an engagement, a bad parameter, a folder given
-  twice) is reported as "not run" with the reason, and the others run.
+  twice) is reported as "not run" with the reason, and the others run. The
+  batch holds each engagement's run lock while it runs it, as ``ldkit run``
+  does: an engagement another run holds is "not run", naming that run.
 - The notebooks of one engagement run in order, as ``ldkit run`` runs them;
   those of different engagements run side by side on ``workers`` worker
   processes (or on a Dask cluster: ``executor="dask"``). The engagement with

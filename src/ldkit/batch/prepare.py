@@ -41,6 +41,7 @@ class _Engagement:
     started: _dt.datetime | None = None
     finished: _dt.datetime | None = None
     warnings: tuple[str, ...] = ()
+    lock: Any = None  # the engagement's run lock while the batch runs it (an ExitStack)
 
     @property
     def left(self) -> int:
@@ -167,6 +168,38 @@ def _plan_resume(state: _Engagement, root: Path, hashes: Mapping[str, str]) -> N
         first = state.jobs[state.next_job].name if state.left else "the end"
         state.message = (f"resumed at {first}: reused {', '.join(state.reused)} "
                          f"from run {last.name}")
+
+
+def _lock(states: list[_Engagement]) -> None:
+    """Take the run lock of every engagement about to run, as ``ldkit run`` does; one
+    that another run holds is "not run", naming that run (:func:`_unlock` releases)."""
+    import contextlib
+
+    from ldkit.engagement.run import engagement_lock
+
+    for s in states:
+        if s.status != "pending" or s.run_dir is None:
+            continue
+        stack = contextlib.ExitStack()
+        try:
+            stack.enter_context(engagement_lock(s.folder, s.run_dir.name))
+        except (LdkitError, OSError) as exc:
+            stack.close()
+            s.status = "not run"
+            s.message = exc.one_line() if isinstance(exc, LdkitError) else \
+                f"the run lock cannot be taken: {type(exc).__name__}: {exc}"
+            s.jobs, s.runs, s.reused = [], [], {}
+            if s.run_dir.exists():  # only copies a resume put there: the folder is new
+                shutil.rmtree(s.run_dir, ignore_errors=True)
+            s.run_dir = None
+            continue
+        s.lock = stack
+
+
+def _unlock(state: _Engagement) -> None:
+    if state.lock is not None:
+        state.lock.close()
+        state.lock = None
 
 
 def _mark_repeats(states: list[_Engagement]) -> list[str]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from ldkit._params import check_choice, check_number, param_error
 from ldkit.batch.executors import _DaskExecutor, _LocalExecutor
-from ldkit.batch.prepare import _Engagement, _mark_repeats, _prepare
+from ldkit.batch.prepare import _Engagement, _lock, _mark_repeats, _prepare, _unlock
 from ldkit.batch.progress import _BatchProgress
 from ldkit.batch.report import BatchReport, _write_batch, notebook_outcome
 from ldkit.batch.workers import _Task
@@ -152,24 +152,30 @@ def run_batch(
     started = _dt.datetime.now(_dt.UTC)
     notes: list[str] = []
     pool: Any = None
+    states: list[_Engagement] = []
     if executor == "local":  # its fork server imports while the engagements are prepared
         pool = _LocalExecutor(workers, mode, notes)
     try:
         states = [_prepare(str(e), i, only=only, resume=resume)
                   for i, e in enumerate(engagements)]
         notes.extend(_mark_repeats(states))
+        if pool is None and any(s.status == "pending" and s.left for s in states):
+            pool = _DaskExecutor(scheduler, workers, mode)
+        _lock(states)  # one run at a time per engagement, as under ldkit run
         for s in states:
             if s.status == "pending" and s.left == 0:  # resumed a run that had nothing left
                 _finish(s)
         todo = [s for s in states if s.status == "pending"]
         if todo:
-            if pool is None:
-                pool = _DaskExecutor(scheduler, workers, mode)
             pool.open(sum(s.left for s in todo))
             _drive(todo, pool, timeout=timeout, progress=progress)
     finally:
-        if pool is not None:
-            pool.close()
+        try:
+            if pool is not None:
+                pool.close()
+        finally:
+            for s in states:
+                _unlock(s)
     used = mode if pool is None else pool.kernels
     report = BatchReport(
         batch_id=batch_id, engagements=tuple(s.outcome() for s in states), started=started,
@@ -260,3 +266,5 @@ def _finish(state: _Engagement) -> None:
     except OSError as exc:
         state.status = "failed"
         state.message = f"the manifest could not be written: {exc}"
+    finally:
+        _unlock(state)

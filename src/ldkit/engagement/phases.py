@@ -66,6 +66,9 @@ class Phase:
     deliverables : tuple of str
         Glob patterns under ``deliverables/`` of what it owns (``{stem}`` is the
         engagement folder's name); replaced as a whole by each successful run.
+    after : tuple of str
+        The phases whose processed outputs it reads: its notebook starts only when
+        theirs have run (``ldkit run`` runs the other notebooks side by side).
     """
 
     name: str
@@ -79,6 +82,7 @@ class Phase:
     scope: tuple[str, ...] = ()
     processed: str = ""
     deliverables: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
 
     def load(self, attribute: str) -> Any:
         """Resolve one of the ``module:attribute`` references."""
@@ -125,7 +129,8 @@ PHASES: tuple[Phase, ...] = (
                   "lms_user_ids"),
           scope=("learning_catalog",),
           processed="plans",
-          deliverables=("plans",)),
+          deliverables=("plans",),
+          after=("needs",)),
     Phase("roi", "4-roi-business-case", "ROI and evaluation",
           params="ldkit.roi.step:RoiParams",
           step="ldkit.roi.step:roi_step",
@@ -150,12 +155,14 @@ PHASES: tuple[Phase, ...] = (
                   "manager_roster"),
           scope=("plan_completions", "followup_self_survey"),
           processed="progress",
-          deliverables=("follow-up",)),
+          deliverables=("follow-up",),
+          after=("needs", "plans")),
     Phase("summary", "9-executive-summary", "Executive summary",
           params="ldkit.engagement.summary:SummaryParams",
           step="ldkit.engagement.summary:executive_summary_step",
           processed="summary",
-          deliverables=("{stem}-needs-analysis.*",)),
+          deliverables=("{stem}-needs-analysis.*",),
+          after=("needs", "capability", "plans", "roi", "strategy", "progress")),
 )
 
 

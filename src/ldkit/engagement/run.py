@@ -7,9 +7,10 @@
 2. checks every parameter of every notebook against the phase registry before
    any kernel starts (types, ranges, choices, ``segment_by`` against the codebook),
    each problem located in engagement.yaml;
-3. runs the notebooks in order, each kernel working in the run folder, so the
-   executed copies under ``runs/<id>/`` locate the engagement relative to
-   themselves (``../..``);
+3. runs the notebooks, two at a time where the phases allow (a phase's notebook
+   waits for the phases it reads, :attr:`Phase.after`), each in a kernel of its
+   own working in the run folder, so the executed copies under ``runs/<id>/``
+   locate the engagement relative to themselves (``../..``);
 4. writes the manifest with the warnings a consultant must read before sending
    (:func:`run_health`) and the deliverables written.
 """
@@ -41,6 +42,7 @@ __all__ = [
     "input_files",
     "latest_run",
     "notebook_jobs",
+    "notebook_waits",
     "read_manifest",
     "run_engagement",
     "run_health",
@@ -198,14 +200,42 @@ def engagement_lock(folder: str | Path, run_id: str) -> Iterator[Path]:
 # -- running ----------------------------------------------------------------------------------
 
 
-def run_engagement(folder: str | Path, *, only: str | None = None, force: bool = False,
-                   progress: bool = True) -> Any:
-    """Run an engagement's notebooks in order; write executed copies and a manifest.
+def notebook_waits(jobs: list[Any]) -> dict[str, list[str]]:
+    """Job name -> the earlier jobs it must wait for, from the phase registry.
 
-    Parameters are checked against every notebook before any kernel starts. A
-    failing notebook stops the run (its executed copy is kept under runs/).
-    Unless ``force``, a run whose inputs and parameters equal the last successful
-    run's is skipped (the last run's report is returned).
+    A phase's notebook waits for the notebooks of the phases it reads
+    (:attr:`Phase.after`); a notebook of the consultant's own waits for every
+    notebook before it, and every notebook after it waits for it.
+    """
+    from ldkit.engagement.phases import get_phase, phase_for_notebook
+
+    waits: dict[str, list[str]] = {}
+    barrier: list[str] = []  # the consultant's notebooks so far: everything after waits
+    for i, job in enumerate(jobs):
+        phase = phase_for_notebook(job.name)
+        if phase is None:
+            waits[job.name] = [j.name for j in jobs[:i]]
+            barrier.append(job.name)
+            continue
+        before = {j.name for j in jobs[:i]}
+        reads = [get_phase(name).notebook for name in phase.after]
+        waits[job.name] = [n for n in barrier + reads if n in before]
+    return waits
+
+
+def run_engagement(folder: str | Path, *, only: str | None = None, force: bool = False,
+                   progress: bool = True, workers: int | None = None,
+                   kernels: str = "fresh") -> Any:
+    """Run an engagement's notebooks; write executed copies and a manifest.
+
+    Parameters are checked against every notebook before any kernel starts. The
+    notebooks run in order, up to ``workers`` at a time where the phases allow
+    (:func:`notebook_waits`; default two, or one on a single CPU). A failing
+    notebook stops the run: no other starts (its executed copy is kept under
+    runs/). Unless ``force``, a run whose inputs and parameters equal the last
+    successful run's is skipped (the last run's report is returned). ``kernels``:
+    "fresh" (a new kernel process each) or "fork" (each kernel forked from a warm
+    server, see :func:`ldkit.runner.run_notebooks`).
 
     Returns
     -------
@@ -247,8 +277,11 @@ def run_engagement(folder: str | Path, *, only: str | None = None, force: bool =
         except LdkitError:
             run_dir.rmdir()
             raise
-        report = run_notebooks(jobs, run_dir, cwd=run_dir, progress=progress, source=str(
-            root / CONFIG_FILE))
+        if workers is None:
+            workers = min(2, os.cpu_count() or 1)
+        report = run_notebooks(jobs, run_dir, cwd=run_dir, progress=progress,
+                               source=str(root / CONFIG_FILE), workers=workers,
+                               after=notebook_waits(jobs), kernels=kernels)
         report = dataclasses.replace(report, warnings=tuple(run_health(root, config)),
                                      outputs=tuple(_deliverables(root)))
         write_manifest(run_dir, parameters=_resolved(root, config, jobs), inputs=inputs,

@@ -7,13 +7,17 @@ modality's colour, which Word users can edit like any table.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import Any
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from docx.shared import Cm, Emu, Pt, RGBColor
+from docx.table import Table
 
 from ldkit.plans.documents import MODALITY_COLORS, MODALITY_NAMES, _date, _hours, _money, _pct
 
@@ -39,54 +43,94 @@ def _heading(document: Any, text: str, level: int) -> Any:
     return _para(document, text, "Title" if level == 0 else f"Heading {level}")
 
 
-def _set_table_style(table: Any) -> None:
-    table._tbl.tblPr.style = TABLE_STYLE
-
-
-def _shade(cell: Any, color: str) -> None:
-    props = cell._tc.get_or_add_tcPr()
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), color.lstrip("#").upper())
-    props.append(shd)
-
-
-def _repeat_header(row: Any) -> None:
-    """Mark a table row as a header row, repeated at the top of every page the table spans."""
-    props = row._tr.get_or_add_trPr()
-    flag = OxmlElement("w:tblHeader")
-    flag.set(qn("w:val"), "true")
-    props.append(flag)
-    cant = OxmlElement("w:cantSplit")
-    props.append(cant)
-
-
 def _table(document: Any, header: list[str], rows: list[list[str]],
            widths: list[float] | None = None) -> Any:
-    table = document.add_table(rows=1 if any(header) else 0, cols=len(header))
-    _set_table_style(table)
-    if any(header):  # a key-value table has no header row
-        for cell, text in zip(table.rows[0].cells, header, strict=False):
-            cell.text = text
-        _repeat_header(table.rows[0])
-    for values in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, values, strict=False):
-            cell.text = text
-    if widths:
-        _widths(table, widths)
-    return table
+    """A table in Word's built-in style: a header row (repeated on every page) unless the
+    header is blank (a key-value table), then one row per list of cell texts."""
+    body = [list(values[:len(header)]) for values in rows]
+    return _add_table(document, header if any(header) else None, body, widths,
+                      columns=len(header))
 
 
-def _widths(table: Any, widths: list[float]) -> None:
-    """Column widths Word and LibreOffice both honour: fixed layout, the grid and each cell."""
-    table.autofit = False
-    for column, width in zip(table.columns, widths, strict=False):
-        column.width = Cm(width)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=False):
-            cell.width = Cm(width)
+_BREAKS = re.compile(r"([\t\r\n])")
+_TBL_LOOK = ('<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" '
+             'w:noHBand="0" w:noVBand="1" w:val="04A0"/>')
+_HEADER_ROW = '<w:trPr><w:tblHeader w:val="true"/><w:cantSplit/></w:trPr>'
+
+
+def _run_xml(text: str) -> str:
+    """The ``w:r`` python-docx writes for ``cell.text = text``: text in ``w:t`` (spaces kept
+    at either end), a ``w:tab`` per tab and a ``w:br`` per line break."""
+    parts = []
+    for piece in _BREAKS.split(text):
+        if piece == "\t":
+            parts.append("<w:tab/>")
+        elif piece in ("\r", "\n"):
+            parts.append("<w:br/>")
+        elif piece:
+            keep = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
+            parts.append(f"<w:t{keep}>{escape(piece)}</w:t>")
+    return "<w:r>" + "".join(parts) + "</w:r>"
+
+
+def _add_table(document: Any, header: Sequence[str] | None,
+               rows: Sequence[Sequence[str | None]], widths: Sequence[float] | None,
+               fills: Sequence[Sequence[str | None]] | None = None,
+               columns: int | None = None) -> Any:
+    """Append a table to ``document``, written as one piece of XML.
+
+    The XML is what python-docx writes for ``add_table``, ``add_row``, ``cell.text``,
+    fixed column widths (``autofit = False``, each column's and each cell's width), a
+    repeated header row and cell shading, element for element (tests/plans compare
+    the two), without python-docx's per-element bookkeeping, which made the tables
+    most of a document's time.
+    A cell text of None leaves the cell's paragraph empty; ``fills`` shades cells
+    (a ``#rrggbb`` colour, or None).
+    """
+    columns = len(header) if columns is None else columns
+    even = Emu(document._block_width // columns).twips if columns else 0
+    grid = [even] * columns
+    for i, width in enumerate((widths or [])[:columns]):
+        grid[i] = Cm(width).twips
+
+    def row_xml(texts: Sequence[str | None], shades: Sequence[str | None] | None,
+                head: bool) -> str:
+        cells = []
+        for i in range(columns):
+            text = texts[i] if i < len(texts) else None
+            shade = shades[i] if shades is not None and i < len(shades) else None
+            fill = "" if shade is None else (
+                f'<w:shd w:val="clear" w:color="auto" w:fill="{shade.lstrip("#").upper()}"/>')
+            run = "" if text is None else _run_xml(text)
+            cells.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{grid[i]}"/>{fill}</w:tcPr>'
+                         f"<w:p>{run}</w:p></w:tc>")
+        return "<w:tr>" + (_HEADER_ROW if head else "") + "".join(cells) + "</w:tr>"
+
+    layout = '<w:tblLayout w:type="fixed"/>' if widths else ""
+    xml = [f"<w:tbl {nsdecls('w')}><w:tblPr><w:tblStyle w:val=\"{TABLE_STYLE}\"/>"
+           f'<w:tblW w:type="auto" w:w="0"/>{layout}{_TBL_LOOK}</w:tblPr><w:tblGrid>',
+           *(f'<w:gridCol w:w="{w}"/>' for w in grid), "</w:tblGrid>"]
+    if header is not None:
+        xml.append(row_xml(header, None, True))
+    for i, texts in enumerate(rows):
+        xml.append(row_xml(texts, None if fills is None else fills[i], False))
+    xml.append("</w:tbl>")
+    tbl = parse_xml("".join(xml))
+    document._body._element._insert_tbl(tbl)
+    return Table(tbl, document._body)
+
+
+_BLANK: list[Any] = []  # python-docx's default document, read once per process
+
+
+def _blank_document() -> Any:
+    """A new python-docx default document: a copy of one read once (reading the template's
+    parts again is most of the cost of a short document); the same as ``Document()``."""
+    import copy
+
+    if not _BLANK:
+        _BLANK.append(Document())
+    return copy.deepcopy(_BLANK[0])
 
 
 def plan_docx(doc: dict[str, Any], grid: dict[str, Any], docs: Any = None) -> Any:
@@ -97,7 +141,7 @@ def plan_docx(doc: dict[str, Any], grid: dict[str, Any], docs: Any = None) -> An
     hours = docs.hours if docs is not None else _hours
     pct = docs.pct if docs is not None else _pct
     brand = RGBColor.from_string(doc.get("brand", "#1F4E5F").lstrip("#").upper())
-    document = Document()
+    document = _blank_document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     width, height = PAPER_CM.get(doc.get("paper", "A4"), PAPER_CM["A4"])
@@ -162,20 +206,14 @@ def plan_docx(doc: dict[str, Any], grid: dict[str, Any], docs: Any = None) -> An
 
         _heading(document, "Timeline", level=1)
         months = grid["months"]
-        table = document.add_table(rows=1, cols=len(months) + 1)
-        _set_table_style(table)
-        _repeat_header(table.rows[0])
-        table.rows[0].cells[0].text = "Activity"
-        for cell, month in zip(table.rows[0].cells[1:], months, strict=False):
-            cell.text = fmt_date(month).split(" ", 1)[-1] if docs is None else (
-                docs.style.months[month.month - 1][:3] + f" {month:%y}")
-        for row in grid["rows"]:
-            cells = table.add_row().cells
-            cells[0].text = row["title"]
-            for cell, on in zip(cells[1:], row["spans"], strict=False):
-                if on:
-                    _shade(cell, MODALITY_COLORS.get(row["modality"], "#888888"))
-        _widths(table, [7.0] + [(usable - 7.0) / max(len(months), 1)] * len(months))
+        heads = ["Activity"] + [
+            fmt_date(month).split(" ", 1)[-1] if docs is None else (
+                docs.style.months[month.month - 1][:3] + f" {month:%y}") for month in months]
+        shades = [[None] + [MODALITY_COLORS.get(row["modality"], "#888888") if on else None
+                            for on in row["spans"][:len(months)]] for row in grid["rows"]]
+        _add_table(document, heads, [[row["title"]] for row in grid["rows"]],
+                   [7.0] + [(usable - 7.0) / max(len(months), 1)] * len(months),
+                   fills=shades, columns=len(months) + 1)
         _para(document, "Shaded months: " + ", ".join(
             f"{MODALITY_NAMES[m]} ({c})" for m, c in (("experiential", "dark teal"),
                                                       ("social", "orange"),

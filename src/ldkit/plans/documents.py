@@ -676,9 +676,10 @@ def write_plan_documents(
     return written
 
 
-DOCX_PARALLEL_FROM = 60
-"""From this many learners, Word documents are written by worker processes (python-docx
-takes about 0.1 s a document; HTML takes about 2 ms and stays in this process)."""
+DOCX_PARALLEL_FROM = 400
+"""From this many learners, Word documents are written by worker processes (a document
+takes about 15 ms, HTML about 2 ms and stays in this process; starting a worker takes
+about 1.5 s, and a notebook beside it may be using the other CPU)."""
 _WORKER_DOCS: PlanDocuments | None = None
 
 
