@@ -4,6 +4,7 @@ from datetime import date
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from pydantic import ValidationError as PydanticValidationError
 
@@ -57,6 +58,14 @@ def test_tables_figures_and_deliverables(engagement, result):
     for sheet in ("Goal register (SMART check)", "Portfolio", "Variances",
                   "Variances by month"):
         assert sheet in sheets
+
+
+def test_exclusions_name_the_file_inside_the_engagement(engagement, result):
+    folder = engagement / "data" / "processed" / "strategy"
+    excluded = pd.read_csv(folder / "exclusions.csv")
+    assert len(excluded) == result.key_numbers()["actuals_rows_excluded"]
+    assert set(excluded["file"]) <= {"data/raw/lms_completions.csv", "data/raw/time_tracking.csv"}
+    assert str(engagement) not in (folder / "exclusions.csv").read_text(encoding="utf-8")
 
 
 def test_key_numbers(result):

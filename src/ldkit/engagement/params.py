@@ -72,6 +72,15 @@ class PhaseParams(BaseModel):
             raise InputFileNotFoundError(p, hint="check engagement.yaml 'inputs:' and data/raw/")
         return p
 
+    def shown(self, path: str | Path) -> str:
+        """``path`` as outputs record it: relative to the engagement folder when inside
+        it (``data/raw/lms.csv``), so outputs do not depend on where the folder lies."""
+        resolved = Path(path).resolve()
+        try:
+            return resolved.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
     # -- where this phase writes (staged while it runs) --------------------------------------
 
     @property

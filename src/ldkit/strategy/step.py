@@ -228,7 +228,8 @@ def strategy_step(p: StrategyParams) -> StrategyStepResult:
         "milestones": milestone_table(strategy.programs), "alignment": strategy.alignment(),
         "tracking": pack.tracking, "status": pack.status, "changes": pack.changes,
         "review_milestones": pack.milestones, "actions": pack.actions, "raci": raci_table,
-        "raci_check": raci_check, "counts": actuals.counts, "exclusions": actuals.exclusions,
+        "raci_check": raci_check, "counts": actuals.counts,
+        "exclusions": actuals.exclusions.assign(file=actuals.exclusions["file"].map(p.shown)),
         "completions": actuals.completions, "hours": actuals.hours,
     }
     tables = {name: _write_csv(frame, out / f"{name}.csv") for name, frame in frames.items()}
