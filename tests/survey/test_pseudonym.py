@@ -5,6 +5,8 @@ import hmac
 
 import numpy as np
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ldkit.survey.pseudonym import pseudonymize
 
@@ -33,3 +35,12 @@ def test_many_ids_match_the_direct_computation():
     ids = pd.Series([f"E{i:05d}@Client.example" for i in range(3000)] * 2)
     got = pseudonymize(ids, b"s")
     assert got.tolist() == [expected(v, b"s", "p") for v in ids]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(min_size=0, max_size=200), st.binary(max_size=300))
+def test_the_key_schedule_done_once_is_rfc_2104(secret, message):
+    from ldkit.survey.pseudonym import _hmac_sha256
+
+    # keys shorter than, equal to and longer than SHA-256's 64-byte block
+    assert _hmac_sha256(secret)(message) == hmac.new(secret, message, hashlib.sha256).digest()
