@@ -260,3 +260,28 @@ def test_catalog_commands(cli, tmp_path, small_model):
     code, out, _ = cli("catalog", "template", tmp_path / "blank.xlsx")
     assert code == 0 and (tmp_path / "blank.xlsx").exists()
 
+
+
+def test_printed_tables_keep_short_columns_whole_and_wrap_long_text(monkeypatch, capsys):
+    import pandas as pd
+
+    from ldkit.cli import _print_table
+
+    long = ("Learning plans: lms-assignments.csv carries pseudonyms, which no LMS can match: "
+            "give inputs.lms_user_ids to write the LMS's own user ids")
+    table = pd.DataFrame({"engagement": ["demo-bio", "demo-bio"],
+                          "run": ["20261207-101204-1396"] * 2, "name": ["warning", "rows_read"],
+                          "value": [long, "516"]})
+    monkeypatch.setenv("COLUMNS", "200")
+    _print_table("Recorded results", table)
+    wide = capsys.readouterr().out
+    assert "20261207-101204-1396" in wide and "┃ value" in wide
+    assert " ".join(wide.split()).count("carries pseudonyms, which no LMS can match") == 1
+    monkeypatch.setenv("COLUMNS", "72")
+    _print_table("Recorded results", table)
+    narrow = capsys.readouterr().out
+    lines = narrow.splitlines()
+    assert "demo-bio · 20261207-101204-1396 · warning" in lines
+    assert max(len(line) for line in lines) <= 72
+    # every word of the long text is printed whole, in order
+    assert " ".join(narrow.split()).count(" ".join(long.split())) == 1

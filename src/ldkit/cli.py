@@ -290,15 +290,44 @@ def _cell(value) -> str:
     return f"{value:.3g}" if isinstance(value, float) else str(value)
 
 
+SHORT_COLUMN = 24
+"""Columns of printed tables whose every cell is at most this wide never wrap."""
+
+
 def _print_table(title: str, table) -> None:
+    """A table on the console: short columns (names, ids, counts) at their width, long
+    text wrapped in the room left; where that room is under 30 characters (a narrow
+    terminal, a pipe), each row as a block: its short cells on one line, then each
+    long cell indented below."""
     from rich.table import Table
 
     out = _console()
+    columns = [str(c) for c in table.columns]
+    cells = [[_cell(v) for v in row] for row in table.itertuples(index=False)]
+    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+    short = [w <= SHORT_COLUMN for w in widths]
+    room = out.width - sum(w + 3 for w, s in zip(widths, short, strict=True) if s) - 1
+    if not all(short) and room < 30 * short.count(False):
+        import textwrap
+
+        out.print(title, markup=False)
+        for row in cells:
+            out.print(" · ".join(v for v, s in zip(row, short, strict=True) if s and v),
+                      markup=False)
+            for name, v, s in zip(columns, row, short, strict=True):
+                if not s and v:
+                    out.print(textwrap.fill(f"{name}: {v}", width=max(out.width - 2, 20),
+                                            initial_indent="  ", subsequent_indent="    "),
+                              markup=False)
+        return
     view = Table(title=title, title_justify="left")
-    for col in table.columns:
-        view.add_column(str(col))
-    for row in table.itertuples(index=False):
-        view.add_row(*(_cell(v) for v in row))
+    for name, width, is_short in zip(columns, widths, short, strict=True):
+        if is_short:
+            view.add_column(name, no_wrap=True, min_width=width)
+        else:
+            view.add_column(name, ratio=1, overflow="fold")
+    for row in cells:
+        view.add_row(*row)
     out.print(view, markup=False)
 
 
