@@ -65,6 +65,8 @@ def test_drafted_recommendations_are_marked_and_given_ones_are_used(demo_run, tm
     root, _ = demo_run
     html = (root / "deliverables/demo-bio-needs-analysis.html").read_text(encoding="utf-8")
     assert "Recommendations (draft)" in html and "Draft: to confirm with the sponsor" in html
+    # a drafted action that already asks for approval is not prefixed a second time
+    assert "Approve the business case: " in html and "Approve: approve" not in html
     copy = tmp_path / "demo-bio"
     shutil.copytree(root, copy, symlinks=True)
     config = yaml.safe_load((copy / "engagement.yaml").read_text(encoding="utf-8"))
@@ -76,6 +78,7 @@ def test_drafted_recommendations_are_marked_and_given_ones_are_used(demo_run, tm
     assert run_engagement(copy, only="9-executive-summary", progress=False).ok
     html = (copy / "deliverables/demo-bio-needs-analysis.html").read_text(encoding="utf-8")
     assert "Fund a coaching academy for first-line managers" in html and "VP Sales" in html
+    assert "<li>Fund a coaching academy for first-line managers (EUR 120,000)</li>" in html
     assert "Recommendations (draft)" not in html
     titles = _titles(copy / "deliverables/demo-bio-needs-analysis.pptx")
     assert "Decisions we ask of you" in titles

@@ -330,8 +330,7 @@ def storyline(root: str | Path, phase_output: Sequence[tuple[str, list[str], lis
     # 2. recommendations and decisions
     given = [(r.action, r.owner, r.timing, r.cost) for r in config.recommendations]
     recs = given or _drafted(root, names, currency, locale, has)
-    story.decisions = [f"Approve: {a[0].lower() + a[1:]}" + (f" ({c})" if c else "")
-                       for a, _, _, c in recs[:3]]
+    story.decisions = [_decision(a) + (f" ({c})" if c else "") for a, _, _, c in recs[:3]]
     if not given:
         story.decisions = [d + " [draft]" for d in story.decisions]
 
@@ -368,6 +367,22 @@ def storyline(root: str | Path, phase_output: Sequence[tuple[str, list[str], lis
     if review.exists():
         story.as_of = json.loads(review.read_text(encoding="utf-8")).get("as_of", "")
     return story
+
+
+_ASKING = ("approve", "agree", "decide", "confirm", "endorse", "fund", "sign off")
+
+
+def _decision(action: str) -> str:
+    """A recommendation as a decision asked of the sponsor: "Approve: release the plans",
+    or the action as written when it already asks ("Approve the business case ...").
+
+    >>> _decision("Release the plans"), _decision("Approve the business case")
+    ('Approve: release the plans', 'Approve the business case')
+    """
+    text = action.strip()
+    if text.casefold().startswith(_ASKING):
+        return text
+    return f"Approve: {text[:1].lower() + text[1:]}"
 
 
 def _roadmap(root: Path, config: Any, has: set[str]) -> Any:
