@@ -35,8 +35,9 @@ def server():
         yield running
 
 
-async def probe(km: ForkKernelManager, *, ready_timeout: float = 30) -> dict:
-    """Run PROBE in the kernel; what it printed."""
+async def probe(km, *, ready_timeout: float = 30, code: str = PROBE,
+                timeout: float = 30) -> dict:
+    """Run ``code`` (PROBE) in the kernel; the JSON it printed."""
     kc = km.client()
     kc.start_channels()
     try:
@@ -47,7 +48,7 @@ async def probe(km: ForkKernelManager, *, ready_timeout: float = 30) -> dict:
             if msg["msg_type"] == "stream":
                 printed.append(msg["content"]["text"])
 
-        await kc.execute_interactive(PROBE, timeout=30, output_hook=hook)
+        await kc.execute_interactive(code, timeout=timeout, output_hook=hook)
         return json.loads("".join(printed))
     finally:
         kc.stop_channels()
@@ -246,20 +247,7 @@ SHOW = ("import json, pandas as pd\n"
 
 
 async def _shown(km) -> dict:
-    kc = km.client()
-    kc.start_channels()
-    try:
-        await kc.wait_for_ready(timeout=60)
-        printed = []
-
-        def hook(msg):
-            if msg["msg_type"] == "stream":
-                printed.append(msg["content"]["text"])
-
-        await kc.execute_interactive(SHOW, timeout=60, output_hook=hook)
-        return json.loads("".join(printed))
-    finally:
-        kc.stop_channels()
+    return await probe(km, ready_timeout=60, code=SHOW, timeout=60)
 
 
 def test_forked_kernels_show_dataframes_as_kernels_started_the_usual_way(tmp_path):
