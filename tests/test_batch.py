@@ -245,6 +245,29 @@ def test_fresh_kernels(tmp_path):
     assert count["kernel_pid"] != double["kernel_pid"]
 
 
+@pytest.mark.skipif(not fork_supported(), reason="forking kernels needs Linux")
+def test_forked_kernels_start_with_what_their_notebooks_import(tmp_path):
+    """The warm server imports the notebooks' vetted imports and what ldkit uses when run
+    (scipy.stats), not other packages (the standard library's wave here)."""
+    root = make_engagement(tmp_path, "a", fixtures=())
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    params = nbformat.v4.new_code_cell('client: str = "Client"  # client display name')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params,
+                nbformat.v4.new_code_cell(
+                    "import sys\nfrom ldkit import record\n"
+                    "record('loaded', [m for m in ('openpyxl', 'scipy.stats', 'wave')"
+                    " if m in sys.modules])"),
+                nbformat.v4.new_code_cell("import openpyxl\nimport wave")]
+    nbformat.write(nb, root / "notebooks" / "1-imports.ipynb")
+    report = run_batch([root], workers=1, kernels="fork", out=None, progress=False)
+    assert report.engagements[0].status == "ok", report.engagements[0].message
+    loaded = read_records(report.engagements[0].run_dir / "1-imports.ipynb")["loaded"]
+    assert loaded == ["openpyxl", "scipy.stats"]
+
+
 # ------------------------------------------------------------------ dask
 
 

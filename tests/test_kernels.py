@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -240,10 +241,11 @@ def test_warm_kernel_options_run_each_notebook_in_a_forked_kernel(tmp_path, monk
     assert warm_kernel_options() == {}  # a server that has ended: kernels start as usual
 
 
-SHOW = ("import json, pandas as pd\n"
+SHOW = ("import json, pandas as pd, matplotlib, matplotlib.pyplot as plt\n"
         "frame = pd.DataFrame([[i * j for i in range(30)] for j in range(3)])\n"
         "print(json.dumps({'max_columns': pd.get_option('display.max_columns'),"
-        " 'repr': repr(frame)}))")
+        " 'repr': repr(frame), 'backend': matplotlib.get_backend(),"
+        " 'figures': plt.get_fignums(), 'font': matplotlib.rcParams['font.family']}))")
 
 
 async def _shown(km) -> dict:
@@ -251,7 +253,8 @@ async def _shown(km) -> dict:
 
 
 def test_forked_kernels_show_dataframes_as_kernels_started_the_usual_way(tmp_path):
-    """pandas imported in the server (outside IPython) would fit DataFrames to a terminal."""
+    """pandas imported in the server (outside IPython) would fit DataFrames to a terminal;
+    the server's warm-up figure (matplotlib preloaded) must leave no figure or setting."""
     from jupyter_client.manager import AsyncKernelManager
 
     async def both():
@@ -261,7 +264,7 @@ def test_forked_kernels_show_dataframes_as_kernels_started_the_usual_way(tmp_pat
             seen_usual = await _shown(usual)
         finally:
             await usual.shutdown_kernel(now=True)
-        with ForkServer(preload=["ipykernel.kernelapp", "pandas"]) as warm:
+        with ForkServer(preload=["ipykernel.kernelapp", "pandas", "matplotlib.pyplot"]) as warm:
             km = ForkKernelManager(kernel_name=ensure_kernel(), fork_server=warm.address,
                                    ipc_dir=str(tmp_path))
             await km.start_kernel(cwd=str(tmp_path))
@@ -274,3 +277,76 @@ def test_forked_kernels_show_dataframes_as_kernels_started_the_usual_way(tmp_pat
     usual, forked = asyncio.run(both())
     assert forked == usual
     assert usual["max_columns"] == 20 and "..." in usual["repr"]
+
+
+# ------------------------------------------------------------------ what a server preloads
+
+
+def write_notebook(path, *sources, kinds=None):
+    cells = [{"cell_type": (kinds or {}).get(i, "code"), "metadata": {}, "source": source}
+             for i, source in enumerate(sources)]
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
+                                "nbformat_minor": 5}))
+    return path
+
+
+def test_notebook_imports_reads_code_cells_with_magics_and_skips_what_it_cannot_read(tmp_path):
+    from ldkit.kernels import notebook_imports
+
+    first = write_notebook(
+        tmp_path / "a.ipynb",
+        ["%matplotlib inline\n", "import pandas as pd, numpy\n", "!ls\n"],
+        "def f():\n    from scipy import stats\n    from . import sibling\n",
+        "%%bash\nimport nothing\n",  # a shell cell: not Python
+        "import this",
+        "x = (",  # a syntax error
+        kinds={3: "markdown"})
+    second = write_notebook(tmp_path / "b.ipynb", "import numpy\nimport ldkit.needs")
+    broken = tmp_path / "c.ipynb"
+    broken.write_text("{not json")
+    assert notebook_imports([first, broken, tmp_path / "missing.ipynb", second]) == \
+        ["pandas", "numpy", "scipy", "ldkit.needs"]
+
+
+def test_preload_for_takes_what_the_notebooks_use_from_vetted_packages(tmp_path):
+    from ldkit.kernels import (
+        ANALYSIS_PRELOAD,
+        DEFAULT_PRELOAD,
+        KERNEL_PRELOAD,
+        WORKER_PRELOAD,
+        preload_for,
+    )
+
+    plain = write_notebook(tmp_path / "plain.ipynb", "import json\nimport tqdm.auto\nimport pptx")
+    assert preload_for([plain]) == (*KERNEL_PRELOAD, "pptx")  # tqdm: set up at import
+    analysis = write_notebook(tmp_path / "analysis.ipynb",
+                              "import matplotlib.pyplot as plt\nfrom ldkit.needs import gaps")
+    chosen = preload_for([analysis], workers=True)
+    assert chosen[:len(KERNEL_PRELOAD)] == KERNEL_PRELOAD
+    assert set(ANALYSIS_PRELOAD) | {"ldkit.needs"} <= set(chosen)  # what ldkit uses at run
+    assert chosen[-len(WORKER_PRELOAD):] == WORKER_PRELOAD
+    assert "pptx" not in chosen and "ldkit.steps" not in chosen
+    assert len(chosen) == len(set(chosen))
+    template = Path(__file__).parents[1] / "engagements" / "template" / "notebooks"
+    chosen = preload_for(sorted(template.glob("*.ipynb")))
+    assert set(DEFAULT_PRELOAD) <= set(chosen)  # engagement steps: what they import when run
+
+
+def test_preload_more_imports_before_the_next_fork(tmp_path):
+    with ForkServer(preload=["ipykernel.kernelapp"]) as warm:
+        warm.preload_more(["wave", "ldkit_no_such_module"])
+        warm.preload_more([])
+        km = manager(warm, tmp_path)
+        code = "import json, sys\nprint(json.dumps({'wave': 'wave' in sys.modules}))"
+
+        async def run():
+            await km.start_kernel(cwd=str(tmp_path))
+            try:
+                return await probe(km, code=code)
+            finally:
+                await km.release()
+
+        assert asyncio.run(run()) == {"wave": True}
+        assert "cannot preload ldkit_no_such_module" in warm.log_tail()
+        with pytest.raises(ParameterError, match=r"'modules' parameter of ForkServer\.preload_more"):
+            warm.preload_more("wave")

@@ -56,7 +56,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -68,25 +68,43 @@ from ldkit._params import param_error
 from ldkit.errors import LdkitError
 
 __all__ = [
+    "ANALYSIS_PRELOAD",
     "BATCH_PRELOAD",
     "DEFAULT_PRELOAD",
+    "ENGAGEMENT_MODULES",
+    "KERNEL_PRELOAD",
+    "WORKER_PRELOAD",
     "ForkKernelManager",
     "ForkProvisioner",
     "ForkServer",
     "ForkedProcess",
     "KernelStartError",
     "fork_supported",
+    "notebook_imports",
+    "preload_for",
     "warm_kernel_options",
 ]
 
-DEFAULT_PRELOAD: tuple[str, ...] = (
+KERNEL_PRELOAD: tuple[str, ...] = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
+    "ipykernel.debugger",  # every kernel makes a debugger (debugpy): 0.07 s each otherwise
+)
+"""What every forked kernel needs whatever its notebook does: ipykernel and its debugger."""
+
+ANALYSIS_PRELOAD: tuple[str, ...] = (
     "numpy",
     "pandas",
     "scipy.stats",
     "matplotlib",
     "matplotlib.pyplot",
+)
+"""The libraries ldkit's analysis functions use when they run (scipy.stats is imported
+only on first use): preloaded for any notebook that imports ldkit."""
+
+DEFAULT_PRELOAD: tuple[str, ...] = (
+    *KERNEL_PRELOAD,
+    *ANALYSIS_PRELOAD,
     "openpyxl",
     "pptx",
     "ldkit",
@@ -105,8 +123,15 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
 """Modules a :class:`ForkServer` imports by default: the kernel, and what the engagement
 notebooks use (their step functions and libraries). One that is missing is skipped."""
 
-BATCH_PRELOAD: tuple[str, ...] = (*DEFAULT_PRELOAD, "papermill", "nbclient", "ldkit.runner")
+WORKER_PRELOAD: tuple[str, ...] = ("papermill", "nbclient", "ldkit.runner")
+"""What a batch worker forked from the server needs (it runs papermill, never notebook code)."""
+
+BATCH_PRELOAD: tuple[str, ...] = (*DEFAULT_PRELOAD, *WORKER_PRELOAD)
 """The default preload plus what a batch worker forked from the server needs."""
+
+ENGAGEMENT_MODULES: tuple[str, ...] = ("ldkit.engagement", "ldkit.steps")
+"""A notebook importing one of these (or a module inside) runs ldkit's engagement steps:
+it gets the whole :data:`DEFAULT_PRELOAD`, which holds what those steps import when run."""
 
 _INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 _READY = "ldkit-fork-server ready"
@@ -128,6 +153,103 @@ def fork_supported() -> bool:
 
 
 # ------------------------------------------------------------------ forked processes
+
+
+def notebook_imports(notebooks: Iterable[str | Path]) -> list[str]:
+    """The modules the code cells of these notebooks import, in the order first seen.
+
+    Absolute imports anywhere in a cell: ``import a.b`` gives ``a.b``, ``from a.b
+    import c`` gives ``a.b``. IPython lines (magics, shell escapes) are left out
+    of a cell that is not plain Python. A notebook or cell that cannot be read
+    is skipped: this only decides what a :class:`ForkServer` imports ahead.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> cells = [{"cell_type": "code", "source": ["%matplotlib inline\\n",
+    ...                                           "import pandas as pd, numpy\\n"]},
+    ...          {"cell_type": "code", "source": "from ldkit.needs import gap_table"},
+    ...          {"cell_type": "markdown", "source": "import this"}]
+    >>> with tempfile.NamedTemporaryFile("w", suffix=".ipynb", delete=False) as f:
+    ...     json.dump({"cells": cells}, f)
+    >>> notebook_imports([f.name])
+    ['pandas', 'numpy', 'ldkit.needs']
+    """
+    import ast
+
+    found: dict[str, None] = {}
+    for path in notebooks:
+        try:
+            cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells", [])
+        except (OSError, ValueError, AttributeError):
+            continue
+        for cell in cells if isinstance(cells, list) else []:
+            if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+                continue
+            source = cell.get("source", "")
+            if isinstance(source, list) and all(isinstance(line, str) for line in source):
+                source = "".join(source)
+            tree = _parse_cell(source) if isinstance(source, str) else None
+            for node in ast.walk(tree) if tree is not None else ():
+                if isinstance(node, ast.Import):
+                    found.update(dict.fromkeys(alias.name for alias in node.names))
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    found[node.module] = None
+    return list(found)
+
+
+_PYTHON_CELL_MAGICS = ("%%time", "%%timeit", "%%capture", "%%prun")
+
+
+def _parse_cell(source: str) -> Any:
+    import ast
+
+    first = source.lstrip().split(None, 1)[0] if source.strip() else ""
+    if first.startswith("%%") and first not in _PYTHON_CELL_MAGICS:
+        return None  # %%bash, %%html...: not Python
+    for text in (source, "\n".join(line for line in source.splitlines()
+                                    if not line.lstrip().startswith(("%", "!", "?")))):
+        try:
+            return ast.parse(text)
+        except (SyntaxError, ValueError):
+            continue
+    return None
+
+
+def preload_for(notebooks: Iterable[str | Path], *, workers: bool = False) -> tuple[str, ...]:
+    """What a :class:`ForkServer` for these notebooks imports: what their kernels will use.
+
+    - :data:`KERNEL_PRELOAD` (every kernel);
+    - the whole :data:`DEFAULT_PRELOAD` if a notebook runs ldkit's engagement steps
+      (it imports one of :data:`ENGAGEMENT_MODULES`): what those steps import when run;
+      else :data:`ANALYSIS_PRELOAD` if a notebook imports ldkit;
+    - the modules the notebooks import (:func:`notebook_imports`) from the packages
+      the default preload holds (numpy, pandas, scipy, matplotlib, openpyxl, pptx,
+      ldkit): known to be safe to import before a fork, and to set themselves up the
+      same outside a kernel. Other packages are imported by each kernel, as usual;
+    - :data:`WORKER_PRELOAD` if ``workers`` (batch workers are forked from it too).
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> code = "import matplotlib.pyplot as plt\\nimport tqdm.auto\\nimport scipy.stats"
+    >>> with tempfile.NamedTemporaryFile("w", suffix=".ipynb", delete=False) as f:
+    ...     json.dump({"cells": [{"cell_type": "code", "source": code}]}, f)
+    >>> preload_for([f.name])
+    ('ipykernel.kernelapp', 'ipykernel.ipkernel', 'ipykernel.debugger', \
+'matplotlib.pyplot', 'scipy.stats')
+    """
+    imports = notebook_imports(notebooks)
+    vetted = {name.split(".")[0] for name in DEFAULT_PRELOAD}
+    chosen = list(KERNEL_PRELOAD)
+    if any(name == e or name.startswith(e + ".") for name in imports for e in ENGAGEMENT_MODULES):
+        chosen.extend(DEFAULT_PRELOAD)
+    elif any(name.split(".")[0] == "ldkit" for name in imports):
+        chosen.extend(ANALYSIS_PRELOAD)
+    chosen.extend(name for name in imports if name.split(".")[0] in vetted)
+    if workers:
+        chosen.extend(WORKER_PRELOAD)
+    return tuple(dict.fromkeys(chosen))
 
 
 class ForkedProcess:
@@ -362,6 +484,33 @@ class ForkServer:
         return KernelStartError(f"the fork server {what}" + (f": {log}" if log else ""),
                                 hint="start kernels the usual way (kernels='fresh')")
 
+    def preload_more(self, modules: Sequence[str]) -> None:
+        """Have the server import these modules too; returns at once.
+
+        The server imports them before it serves a fork asked for after this
+        call, and before it is ready if it is still starting (:meth:`start`
+        then waits for them too). Modules it has already are skipped; one that
+        cannot be imported is skipped (its kernels import it themselves).
+        Starts the server (without waiting) if needed.
+
+        Raises
+        ------
+        KernelStartError
+            If the server has ended.
+        """
+        if isinstance(modules, str) or not all(isinstance(m, str) for m in modules):
+            raise param_error("modules", "ForkServer.preload_more", "a sequence of module names",
+                              modules)
+        if not modules:
+            return
+        self.start(wait=False)
+        assert self._process is not None and self._process.stdin is not None
+        try:
+            self._process.stdin.write(json.dumps({"preload": list(modules)}).encode() + b"\n")
+            self._process.stdin.flush()
+        except OSError as exc:
+            raise self._failure(f"ended ({exc})") from exc
+
     def fork(self, target: str, *, args: Sequence[str] = (), fds: Sequence[int] = (),
              env: Mapping[str, str] | None = None, cwd: str | Path | None = None
              ) -> ForkedProcess:
@@ -441,31 +590,32 @@ class _Child:
 
 def _serve(address: str, preload: Sequence[str]) -> None:
     """Main loop of the server process (started by :meth:`ForkServer.start`)."""
-    import gc
-    import importlib
-
     # what ipykernel sets before a notebook imports matplotlib
     os.environ.setdefault("MPLBACKEND", _INLINE_BACKEND)
-    for name in preload:
-        try:
-            importlib.import_module(name)
-        except Exception as exc:  # a missing optional module: the kernels import it themselves
-            print(f"ldkit fork server: cannot preload {name}: {exc}", file=sys.stderr, flush=True)
-    backend = "matplotlib_inline.backend_inline"
-    if backend in sys.modules:  # importing it hooks it into the running shell: none here
-        print(f"ldkit fork server: {backend} must not be preloaded", file=sys.stderr, flush=True)
-        sys.exit(3)
-    gc.collect()
-    gc.freeze()  # keep the imported objects' pages shared with the children
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # as ipykernel's kernelspec
+    if sys.path and sys.path[0] in ("", "."):
+        del sys.path[0]  # modules of the folder the batch was started in are not the kernels'
+    parent = sys.stdin.fileno()
+    os.set_blocking(parent, False)
+    commands = _ParentCommands(parent)
+    _import_all(preload)
+    if commands.read() is None:  # modules asked for meanwhile (preload_more): before ready
+        return
 
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(address)
     listener.listen(64)
-    parent = sys.stdin.fileno()
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ, "accept")
     selector.register(parent, selectors.EVENT_READ, "parent")
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the batch; it stops us
+    # a child that ends wakes the loop at once (its manager may be waiting for its exit code)
+    wake, waker = socket.socketpair()
+    wake.setblocking(False)
+    waker.setblocking(False)
+    signal.set_wakeup_fd(waker.fileno(), warn_on_full_buffer=False)
+    signal.signal(signal.SIGCHLD, _on_child_signal)
+    selector.register(wake, selectors.EVENT_READ, "wake")
     print(_READY, flush=True)
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 1)  # children must not write into the pipe nobody reads any more
@@ -475,14 +625,20 @@ def _serve(address: str, preload: Sequence[str]) -> None:
     pending: dict[socket.socket, bytes] = {}
     try:
         while True:
-            for key, _ in selector.select(timeout=0.05):
+            # the parent's commands first: modules it asked for come before its next fork
+            events = sorted(selector.select(timeout=1.0), key=lambda e: e[0].data != "parent")
+            for key, _ in events:
+                if key.data == "wake":
+                    with contextlib.suppress(OSError):
+                        wake.recv(4096)
+                    continue
                 if key.data == "accept":
                     conn, _ = listener.accept()
                     pending[conn] = b""
                     selector.register(conn, selectors.EVENT_READ, "conn")
                     continue
                 if key.data == "parent":
-                    if not os.read(parent, 4096):
+                    if commands.read() is None:
                         return
                     continue
                 conn = key.fileobj
@@ -507,7 +663,7 @@ def _serve(address: str, preload: Sequence[str]) -> None:
                     if b"\n" not in pending[conn]:
                         continue
                     request = pending.pop(conn).split(b"\n", 1)[0]
-                    closing = [listener, *pending, *by_conn, conn]
+                    closing = [listener, wake, waker, *pending, *by_conn, conn]
                     go_fds = [c.go for c in children.values() if c.go is not None]
                     reply, go = _fork(request, fds, closing, go_fds, selector, parent)
                     for fd in fds:
@@ -533,6 +689,87 @@ def _serve(address: str, preload: Sequence[str]) -> None:
         listener.close()
         with contextlib.suppress(OSError):
             os.unlink(address)
+
+
+def _import_all(names: Iterable[str]) -> None:
+    """Import modules in the server (skipping those that fail), then warm and freeze."""
+    import gc
+    import importlib
+
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception as exc:  # a missing optional module: the kernels import it themselves
+            print(f"ldkit fork server: cannot preload {name}: {exc}", file=sys.stderr, flush=True)
+    _warm_up()
+    backend = "matplotlib_inline.backend_inline"
+    if backend in sys.modules:  # importing it hooks it into the running shell: none here
+        print(f"ldkit fork server: {backend} must not be preloaded", file=sys.stderr, flush=True)
+        sys.exit(3)
+    gc.collect()
+    gc.freeze()  # keep the imported objects' pages shared with the children
+
+
+class _ParentCommands:
+    """Lines from the process that started the server, on its standard input.
+
+    ``{"preload": [module, ...]}`` imports more modules (:meth:`ForkServer.preload_more`);
+    the end of the input stops the server.
+    """
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.buffer = b""
+
+    def read(self) -> bool | None:
+        """Carry out the complete lines there are now; None once the input has ended."""
+        while True:
+            try:
+                chunk = os.read(self.fd, 65536)
+            except BlockingIOError:
+                return True
+            if not chunk:
+                return None
+            self.buffer += chunk
+            while b"\n" in self.buffer:
+                line, self.buffer = self.buffer.split(b"\n", 1)
+                try:
+                    names = json.loads(line)["preload"]
+                except (ValueError, KeyError, TypeError):
+                    continue
+                if isinstance(names, list):
+                    _import_all(str(name) for name in names if name not in sys.modules)
+
+
+_WARMED: list[bool] = []
+
+
+def _warm_up() -> None:
+    """Fill the caches each kernel's first figure would fill again: fonts and glyphs.
+
+    Once matplotlib is preloaded, draws one figure on an Agg canvas (not through
+    pyplot: no figure stays open, no setting changes); with pandas too, imports
+    pandas' plotting backend. Library caches only; a failure is logged, not fatal.
+    """
+    try:
+        if "matplotlib" in sys.modules and not _WARMED:
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+            from matplotlib.figure import Figure
+
+            _WARMED.append(True)
+            figure = Figure(figsize=(2, 2), dpi=50)
+            axes = figure.add_subplot()
+            axes.bar(["a", "b"], [1, 2])
+            axes.set_title("Warm-up")
+            FigureCanvasAgg(figure).draw()
+        if "matplotlib" in sys.modules and "pandas" in sys.modules:
+            import pandas.plotting._matplotlib  # noqa: F401
+    except Exception as exc:
+        print(f"ldkit fork server: warm-up failed: {exc}", file=sys.stderr, flush=True)
+
+
+def _on_child_signal(signum: int, frame: Any) -> None:
+    """SIGCHLD in the server: nothing to do here; the wake-up socket makes the loop reap."""
 
 
 def _on_message(child: _Child, line: bytes) -> None:
@@ -603,6 +840,7 @@ def _fork(request: bytes, fds: list[int], closing: list[socket.socket], go_fds: 
     code = 1
     try:
         os.setsid()
+        signal.set_wakeup_fd(-1)
         selector.close()
         for s in closing:
             s.close()
@@ -750,6 +988,13 @@ class ForkKernelManager(AsyncKernelManager):
                     self.connection_file = os.path.join(self.ipc_dir,
                                                         f"kernel-{self.kernel_id}.json")
         return await super()._async_pre_start_kernel(**kw)
+
+    async def _async_wait(self, pollinterval: float = 0.1) -> None:
+        # jupyter_client polls for the kernel's end every 0.1 s; a forked kernel's exit code
+        # arrives on its connection as soon as it ends, so look far more often (a recv)
+        if isinstance(getattr(self.provisioner, "process", None), ForkedProcess):
+            pollinterval = min(pollinterval, 0.005)
+        await super()._async_wait(pollinterval=pollinterval)
 
     def client(self, **kwargs: Any) -> Any:
         """A client of the kernel; :meth:`release` closes it too."""

@@ -76,6 +76,14 @@ class _LocalExecutor:
             self.close()
             raise
 
+    def preload(self, notebooks: list[Path]) -> None:
+        """Have the fork server import what these notebooks import (meanwhile: no wait)."""
+        from ldkit.kernels import KernelStartError, preload_for
+
+        if self._server is not None:
+            with contextlib.suppress(KernelStartError):  # open() reports a dead server
+                self._server.preload_more(preload_for(notebooks))
+
     def open(self, workers: int) -> None:
         """Wait for the server's imports; have ``workers`` workers (at most ``capacity``)."""
         from ldkit.kernels import KernelStartError

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import shutil
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,6 +114,18 @@ def _notebooks(root: Path) -> list[Path]:
     from ldkit.engagement import engagement_notebooks
 
     return engagement_notebooks(root)
+
+
+def _notebook_paths(engagements: Sequence[str | Path], only: str | None) -> list[Path]:
+    """The notebooks the batch may run (for its fork server's preload; never raises)."""
+    paths = []
+    for given in engagements:
+        try:
+            found = _notebooks(Path(given).expanduser())
+        except (LdkitError, OSError):
+            continue  # _prepare reports it
+        paths.extend(p for p in found if only is None or p.stem == only)
+    return paths
 
 
 

@@ -16,7 +16,14 @@ from typing import Any
 
 from ldkit._params import check_choice, check_number, param_error
 from ldkit.batch.executors import _DaskExecutor, _LocalExecutor
-from ldkit.batch.prepare import _Engagement, _lock, _mark_repeats, _prepare, _unlock
+from ldkit.batch.prepare import (
+    _Engagement,
+    _lock,
+    _mark_repeats,
+    _notebook_paths,
+    _prepare,
+    _unlock,
+)
 from ldkit.batch.progress import _BatchProgress
 from ldkit.batch.report import BatchReport, _write_batch, notebook_outcome
 from ldkit.batch.workers import _Task
@@ -156,6 +163,8 @@ def run_batch(
     if executor == "local":  # its fork server imports while the engagements are prepared
         pool = _LocalExecutor(workers, mode, notes)
     try:
+        if pool is not None:  # the notebooks' imports, while the engagements are prepared
+            pool.preload(_notebook_paths(engagements, only))
         states = [_prepare(str(e), i, only=only, resume=resume)
                   for i, e in enumerate(engagements)]
         notes.extend(_mark_repeats(states))

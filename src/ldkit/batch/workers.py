@@ -195,17 +195,20 @@ def _warm_server(*, workers: bool = True) -> Any:
 
     It never runs notebook code, so one batch after another can fork from it;
     later batches in the same process (a notebook, the tests, a Dask worker)
-    skip its start-up. ``workers``: it also preloads what batch workers need
-    (papermill); a Dask worker has that itself.
+    skip its start-up. ``workers``: it starts with what every kernel and the
+    batch workers need (papermill), and each batch adds what its notebooks
+    import (:meth:`~ldkit.kernels.ForkServer.preload_more`); without, it is a Dask
+    worker's server, with the default preload.
     """
     import atexit
 
-    from ldkit.kernels import BATCH_PRELOAD, DEFAULT_PRELOAD, ForkServer
+    from ldkit.kernels import DEFAULT_PRELOAD, KERNEL_PRELOAD, WORKER_PRELOAD, ForkServer
 
     key = "server" if workers else "kernel server"
     server = _PROCESS_KERNELS.get(key)
     if server is None or not (server.alive() or server.pid is None):
-        server = ForkServer(BATCH_PRELOAD if workers else DEFAULT_PRELOAD).start(wait=False)
+        preload = (*KERNEL_PRELOAD, *WORKER_PRELOAD) if workers else DEFAULT_PRELOAD
+        server = ForkServer(preload).start(wait=False)
         _PROCESS_KERNELS[key] = server
         atexit.register(server.stop)
     return server
