@@ -348,5 +348,5 @@ def test_preload_more_imports_before_the_next_fork(tmp_path):
 
         assert asyncio.run(run()) == {"wave": True}
         assert "cannot preload ldkit_no_such_module" in warm.log_tail()
-        with pytest.raises(ParameterError, match=r"'modules' parameter of ForkServer\.preload_more"):
+        with pytest.raises(ParameterError, match=r"'modules' parameter of ForkServer\.preload"):
             warm.preload_more("wave")

@@ -745,11 +745,12 @@ _WARMED: list[bool] = []
 
 
 def _warm_up() -> None:
-    """Fill the caches each kernel's first figure would fill again: fonts and glyphs.
+    """Fill the caches each child would fill again: fonts and glyphs, a notebook validator.
 
     Once matplotlib is preloaded, draws one figure on an Agg canvas (not through
     pyplot: no figure stays open, no setting changes); with pandas too, imports
-    pandas' plotting backend. Library caches only; a failure is logged, not fatal.
+    pandas' plotting backend; with nbformat (batch workers), compiles its notebook
+    validator. Library caches only; a failure is logged, not fatal.
     """
     try:
         if "matplotlib" in sys.modules and not _WARMED:
@@ -764,6 +765,8 @@ def _warm_up() -> None:
             FigureCanvasAgg(figure).draw()
         if "matplotlib" in sys.modules and "pandas" in sys.modules:
             import pandas.plotting._matplotlib  # noqa: F401
+        if "nbformat.validator" in sys.modules:  # batch workers validate every notebook
+            sys.modules["nbformat.validator"].get_validator()
     except Exception as exc:
         print(f"ldkit fork server: warm-up failed: {exc}", file=sys.stderr, flush=True)
 

@@ -870,6 +870,7 @@ def run_notebook(
             str(output.absolute()),
             parameters=dict(job.parameters) or None,
             kernel_name=kernel_name or ensure_kernel(),
+            engine_name=_engine(),
             log_output=False,
             progress_bar=False,
             execution_timeout=timeout,
@@ -919,6 +920,37 @@ def run_notebook(
     return NotebookRun(
         job.name, Path(job.path), output if output.exists() else None, status, duration, error
     )
+
+
+SAVE_EVERY_S = 1.0
+"""While cells run, the executed copy is written at most this often (papermill writes it
+before and after every cell); always at the start, after a failure and at the end."""
+
+@functools.cache
+def _engine() -> str:
+    """papermill's nbclient engine, registered as "ldkit", writing the copy at most every
+    :data:`SAVE_EVERY_S` while cells run: each write is a deep copy, a validation and an
+    indented JSON dump of the whole notebook, most of a worker's time on short notebooks."""
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class _Engine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
+            last = [time.monotonic()]
+
+            def save(**options: Any) -> None:
+                if time.monotonic() - last[0] >= SAVE_EVERY_S:
+                    type(nb_man).save(nb_man, **options)
+                    last[0] = time.monotonic()
+
+            nb_man.save = save
+            try:
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            finally:
+                del nb_man.save  # papermill's own again: the last write has everything
+
+    papermill_engines.register("ldkit", _Engine)
+    return "ldkit"
 
 
 def _client_options(extra: Any = None) -> dict[str, Any]:

@@ -47,9 +47,14 @@ class _Settings:
 def _client_config(settings: _Settings) -> Any:
     from traitlets.config import Config
 
-    return Config({"ForkKernelManager": {"fork_server": settings.fork_server,
-                                         "ipc_dir": settings.ipc_dir,
-                                         "shutdown_wait_time": 2.0}})
+    config = Config({"ForkKernelManager": {"fork_server": settings.fork_server,
+                                           "ipc_dir": settings.ipc_dir,
+                                           "shutdown_wait_time": 2.0}})
+    if settings.ipc_dir:
+        # sockets on files in a folder only this user can open: nobody else can listen in,
+        # so no CurveZMQ encryption (it is for TCP ports, which any local user can reach)
+        config.merge(Config({"ForkKernelManager": {"transport_encryption": "disabled"}}))
+    return config
 
 
 class _KernelSupply:
