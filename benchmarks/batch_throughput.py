@@ -21,7 +21,9 @@ the CPU bound below.
 CPU bound: the notebooks' own work, measured by executing their code cells in one
 warm interpreter (imports done, no kernel, no papermill), summed over the 24 runs
 and divided by the 2 workers, is the shortest wall time any 2-worker runner could
-reach; the fraction of that bound the batch reaches is printed too. Other
+reach; the fraction of that bound the batch reaches is printed too. So is the
+floor of running each notebook in a kernel of its own: ``ldkit batch`` over the
+same notebooks with their work cell emptied (imports kept). Other
 processes on the machine slow every row alike: the load average is printed.
 
 Run:  .venv/bin/python benchmarks/batch_throughput.py [--engagements 4] [--notebooks 6]
@@ -42,6 +44,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import table
 
+IDLE = "ldkit batch, notebooks without their work"
 TARGET_RATIO = 4.0
 BOUND_TARGET = 0.30
 WORKERS = 2
@@ -80,7 +83,8 @@ record("top_role_{number}", str(means.mean(axis=1).idxmax()))
 """
 
 
-def make_engagements(base: Path, n_engagements: int, n_notebooks: int) -> list[Path]:
+def make_engagements(base: Path, n_engagements: int, n_notebooks: int, *,
+                     work: str = WORK) -> list[Path]:
     """Synthetic engagements: engagement.yaml, notebooks, a 2,000-row survey export each."""
     import nbformat
     import numpy as np
@@ -108,7 +112,7 @@ def make_engagements(base: Path, n_engagements: int, n_notebooks: int) -> list[P
             params.metadata["tags"] = ["parameters"]
             nb.cells = [nbformat.v4.new_markdown_cell(f"# Step {n + 1}"), params,
                         nbformat.v4.new_code_cell(IMPORTS),
-                        nbformat.v4.new_code_cell(WORK.format(first=n % 8, number=n + 1))]
+                        nbformat.v4.new_code_cell(work.format(first=n % 8, number=n + 1))]
             nbformat.write(nb, root / "notebooks" / f"{n + 1}-step.ipynb")
         roots.append(root)
     return roots
@@ -198,6 +202,9 @@ def main() -> None:
             "ldkit batch, fresh kernels": [*batch, "--kernels", "fresh"],
             "ldkit batch": batch,
         }
+        idle = make_engagements(base / "idle", args.engagements, args.notebooks, work="pass\n")
+        cases[IDLE] = [ldkit, "batch", *map(str, idle), "--workers", str(WORKERS),
+                       "--out", str(base)]
         results = {}
         for name, cmd in cases.items():
             results[name] = measure(cmd)
@@ -207,6 +214,7 @@ def main() -> None:
         if args.keep is None:
             shutil.rmtree(base, ignore_errors=True)
     base_rate = runs / results["papermill loop (baseline)"][0] * 60
+    idle_wall = results.pop(IDLE)[0]
     rows = []
     for name, (wall, cpu, rss) in results.items():
         rate = runs / wall * 60
@@ -223,6 +231,10 @@ def main() -> None:
           f"on {WORKERS} workers at best {bound_wall:.1f} s = {bound_rate:.0f} notebooks/min. "
           f"ldkit batch reaches {batch_rate / bound_rate:.0%} of it "
           f"(the rest is kernel start-up, papermill and the batch's own start).")
+    print(f"Floor of a kernel per notebook: the same batch with each notebook's work removed "
+          f"(imports kept) takes {idle_wall:.1f} s (the server's imports, then a kernel and "
+          f"papermill per notebook); a runner paying that cannot pass "
+          f"{bound_wall / (idle_wall + bound_wall):.0%} of the CPU bound.")
     ratio = batch_rate / base_rate
     share = batch_rate / bound_rate
     print(f"target: ldkit batch >= {TARGET_RATIO:g}x the loop "
