@@ -269,6 +269,21 @@ def test_ok_run(ok_run):
     assert (work / "client.txt").read_text(encoding="utf-8") == "Acme Pharma\n"
 
 
+def test_executed_copies_name_no_absolute_path(ok_run, failing_run):
+    """papermill records the notebook's path and the copy's: relative to the copy here."""
+    import os
+
+    for report in (ok_run[0], failing_run):
+        for run in report.notebooks:
+            if run.output is None:
+                continue
+            meta = nbformat.read(run.output, as_version=4).metadata.papermill
+            assert meta["output_path"] == run.output.name
+            assert not os.path.isabs(meta["input_path"])
+            assert (run.output.parent / meta["input_path"]).resolve() == Path(run.path).resolve()
+            assert str(run.output.parent.parent) not in run.output.read_text(encoding="utf-8")
+
+
 def test_ok_run_records_read_back(ok_run):
     report, _ = ok_run
     records = read_records(report["needs"].output)

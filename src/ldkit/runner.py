@@ -928,12 +928,30 @@ before and after every cell); always at the start, after a failure and at the en
 
 @functools.cache
 def _engine() -> str:
-    """papermill's nbclient engine, registered as "ldkit", writing the copy at most every
-    :data:`SAVE_EVERY_S` while cells run: each write is a deep copy, a validation and an
-    indented JSON dump of the whole notebook, most of a worker's time on short notebooks."""
+    """papermill's nbclient engine, registered as "ldkit", with two changes.
+
+    - The executed copy is written at most every :data:`SAVE_EVERY_S` while cells
+      run: each write is a deep copy, a validation and an indented JSON dump of the
+      whole notebook, most of a worker's time on short notebooks.
+    - The copy records its notebook's path relative to itself and its own name,
+      not the absolute paths papermill records (a folder path names its owner).
+    """
+    import os
+
     from papermill.engines import NBClientEngine, papermill_engines
 
     class _Engine(NBClientEngine):
+        @classmethod
+        def execute_notebook(cls, nb: Any, kernel_name: str, output_path: Any = None,
+                             **kwargs: Any) -> Any:
+            paths = nb.metadata.get("papermill", {})
+            if output_path and paths.get("input_path") and paths.get("output_path"):
+                with contextlib.suppress(ValueError):  # another drive: kept as it is
+                    folder = os.path.dirname(os.path.abspath(output_path))
+                    paths["input_path"] = os.path.relpath(paths["input_path"], folder)
+                    paths["output_path"] = os.path.basename(output_path)
+            return super().execute_notebook(nb, kernel_name, output_path=output_path, **kwargs)
+
         @classmethod
         def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
             last = [time.monotonic()]
