@@ -317,7 +317,8 @@ def test_preload_for_takes_what_the_notebooks_use_from_vetted_packages(tmp_path)
         preload_for,
     )
 
-    plain = write_notebook(tmp_path / "plain.ipynb", "import json\nimport tqdm.auto\nimport pptx")
+    plain = write_notebook(tmp_path / "plain.ipynb", "import json\nimport tqdm.auto\nimport pptx\n"
+                           "from ipykernel.pylab.backend_inline import flush_figures")
     assert preload_for([plain]) == (*KERNEL_PRELOAD, "pptx")  # tqdm: set up at import
     analysis = write_notebook(tmp_path / "analysis.ipynb",
                               "import matplotlib.pyplot as plt\nfrom ldkit.needs import gaps")

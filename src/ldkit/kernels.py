@@ -226,7 +226,8 @@ def preload_for(notebooks: Iterable[str | Path], *, workers: bool = False) -> tu
     - the modules the notebooks import (:func:`notebook_imports`) from the packages
       the default preload holds (numpy, pandas, scipy, matplotlib, openpyxl, pptx,
       ldkit): known to be safe to import before a fork, and to set themselves up the
-      same outside a kernel. Other packages are imported by each kernel, as usual;
+      same outside a kernel. Other packages (ipykernel's other modules too: one of
+      them installs the inline backend) are imported by each kernel, as usual;
     - :data:`WORKER_PRELOAD` if ``workers`` (batch workers are forked from it too).
 
     Examples
@@ -240,7 +241,8 @@ def preload_for(notebooks: Iterable[str | Path], *, workers: bool = False) -> tu
 'matplotlib.pyplot', 'scipy.stats')
     """
     imports = notebook_imports(notebooks)
-    vetted = {name.split(".")[0] for name in DEFAULT_PRELOAD}
+    vetted = {name.split(".")[0] for name in DEFAULT_PRELOAD} - \
+        {name.split(".")[0] for name in KERNEL_PRELOAD}  # ipykernel's own: as listed there
     chosen = list(KERNEL_PRELOAD)
     if any(name == e or name.startswith(e + ".") for name in imports for e in ENGAGEMENT_MODULES):
         chosen.extend(DEFAULT_PRELOAD)
