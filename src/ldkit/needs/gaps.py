@@ -49,19 +49,33 @@ def combine_surveys(*surveys: SurveyData) -> tuple[pd.DataFrame, pd.DataFrame]:
     """
     if not surveys:
         raise param_error("surveys", "combine_surveys", "at least one SurveyData", surveys)
-    tables = [s.responses for s in surveys]
-    ratings = pd.DataFrame({
-        col: _stack_categoricals([_categorical(t[col]) for t in tables])
-        if col != "value" else np.concatenate([t[col].to_numpy(dtype="float64")
-                                               for t in tables])
-        for col in tables[0].columns
-    }, copy=False)
+    ratings = _stack_unread(surveys)
+    if ratings is None:
+        tables = [s.responses for s in surveys]
+        ratings = pd.DataFrame({
+            col: _stack_categoricals([_categorical(t[col]) for t in tables])
+            if col != "value" else np.concatenate([t[col].to_numpy(dtype="float64")
+                                                   for t in tables])
+            for col in tables[0].columns
+        }, copy=False)
     keep = [c for c in surveys[0].respondents.columns
             if c not in ("respondent_id", "submitted_at", "duration_seconds", "source_row")]
     people = pd.concat([s.respondents.reindex(columns=keep) for s in surveys],
                        ignore_index=True)
     people = people.dropna(subset=["person_id"]).drop_duplicates("person_id", keep="first")
     return ratings, people.reset_index(drop=True)
+
+
+def _stack_unread(surveys: Sequence[SurveyData]) -> pd.DataFrame | None:
+    """The surveys' ratings stacked straight from their wide matrices, where none of
+    their ``responses`` tables has been built yet (so none can have been changed):
+    the table stacking those tables gives, without building them. None otherwise."""
+    from ldkit.survey.reader import _stack_ratings, _WideRatings
+
+    wide = [s.__dict__.get("_responses") for s in surveys]
+    if not all(isinstance(w, _WideRatings) for w in wide):
+        return None
+    return _stack_ratings(wide)
 
 
 def _stack_categoricals(parts: list[pd.Categorical]) -> pd.Categorical:

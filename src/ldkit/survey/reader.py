@@ -19,6 +19,7 @@ on its identifier before that.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
@@ -61,6 +62,25 @@ RESPONSE_COLUMNS = ["respondent_id", "person_id", "item", "capability", "dimensi
 FALSE_VALUES = {"false", "0", "no", "n", "f"}
 
 
+class _Responses:
+    """The ``responses`` field of :class:`SurveyData`: given as a DataFrame, or as the
+    wide ratings of the rows read (:class:`_WideRatings`), stacked on first access and
+    kept."""
+
+    def __get__(self, obj: Any, owner: Any = None) -> pd.DataFrame:
+        if obj is None:
+            raise AttributeError("responses")  # a required field, without a default
+        value = obj.__dict__["_responses"]
+        if isinstance(value, _WideRatings):
+            value = _stack_ratings([value])
+            obj.__dict__["_responses"] = value
+        return value
+
+    def __set__(self, obj: Any, value: pd.DataFrame | _WideRatings) -> None:
+        obj.__dict__["_responses"] = value
+        obj.__dict__["_wide"] = value if isinstance(value, _WideRatings) else None
+
+
 @dataclass(frozen=True)
 class SurveyData:
     """A survey export read against its codebook.
@@ -89,7 +109,7 @@ class SurveyData:
         pseudonymized), responded (a kept response), respondent_id.
     """
 
-    responses: pd.DataFrame
+    responses: pd.DataFrame = _Responses()  # type: ignore[assignment]
     respondents: pd.DataFrame
     excluded: pd.DataFrame
     source: str
@@ -434,7 +454,9 @@ def read_survey(
     respondents["respondent_id"] = respondents["respondent_id"].astype("string")
     respondents["person_id"] = respondents["person_id"].astype("string")
 
-    responses = _melt(cb.items, values, keep, respondent_id.to_numpy(), person_id.to_numpy())
+    ratings = _WideRatings(cb.items, values[keep], respondent_id.to_numpy()[keep],
+                           person_id.to_numpy()[keep])
+    del values
     rid = respondent_id.to_numpy()
     parts = [pd.DataFrame({
         "source_row": rows_arr[~keep],
@@ -465,7 +487,7 @@ def read_survey(
     roster_table = None
     if roster is not None:
         roster_table = _roster_table(roster, cb, secret_bytes, matched, keep, rid)
-    return SurveyData(responses, respondents.reset_index(drop=True), excluded, raw.layout,
+    return SurveyData(ratings, respondents.reset_index(drop=True), excluded, raw.layout,
                       raw.file, raw.encoding, n, cb, roster_table)
 
 
@@ -619,51 +641,134 @@ def _durations(frame: pd.DataFrame, raw: RawExport, submitted: np.ndarray) -> np
     return np.full(len(frame), np.nan)
 
 
-def _melt(items: tuple[Item, ...], values: np.ndarray, keep: np.ndarray,
-          respondent_id: np.ndarray, person_id: np.ndarray) -> pd.DataFrame:
-    """Stack the item columns (``values``, rows x items) of the kept rows into one row per
-    present rating.
+@dataclass(frozen=True, eq=False)
+class _WideRatings:
+    """The ratings of the kept rows as read: a rows x items matrix, stacked on demand.
 
-    Built on category codes (a respondent's codes repeated over their ratings, an
-    item's codes over its respondents), never on strings, and without a copy of the
-    kept rows: 100,000 respondents x 120 items make 12 million rows.
+    ``values`` holds one column per codebook item (NaN: no rating), ``respondent_id``
+    and ``person_id`` the pseudonyms of its rows. :func:`_stack_ratings` stacks one or
+    several of them into the tidy ``responses`` table (one row per present rating,
+    rows in order, each row's items in codebook order), once: a survey's
+    ``responses`` and :func:`ldkit.needs.combine_surveys` both stack from here, so
+    that 100,000 respondents x 180 items are never stacked twice.
     """
-    n_keep = int(keep.sum())
-    if not items or n_keep == 0:
-        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "value" else "string")
-                             for c in RESPONSE_COLUMNS})
-    present = ~np.isnan(values)
-    present[~keep] = False
-    per_row = present.sum(axis=1)  # ratings per row (0 if excluded), row-major
 
-    def by_respondent(ids: np.ndarray) -> pd.Categorical:
-        cat = _pseudonym_categorical(ids[keep])  # the categories of the kept rows only
-        codes = np.full(len(ids), -1, dtype=cat.codes.dtype)
-        codes[keep] = cat.codes
-        return pd.Categorical.from_codes(np.repeat(codes, per_row), dtype=cat.dtype,
-                                         validate=False)
+    items: tuple[Item, ...]
+    values: np.ndarray
+    respondent_id: np.ndarray
+    person_id: np.ndarray
 
-    # the item (column) of each rating, once; its other attributes by lookup
-    item_at = np.broadcast_to(np.arange(len(items), dtype=np.int16), present.shape)[present]
 
-    def by_item(attr: str) -> pd.Categorical:
-        labels = [getattr(i, attr) for i in items]
-        uniques = list(dict.fromkeys(labels))
-        codes = np.array([uniques.index(x) for x in labels], dtype=np.int16)
-        if len(uniques) < 128:
-            codes = codes.astype(np.int8)
-        return pd.Categorical.from_codes(codes[item_at], dtype=pd.CategoricalDtype(uniques),
-                                         validate=False)
+def _empty_responses() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="float64" if c == "value" else "string")
+                         for c in RESPONSE_COLUMNS})
 
-    return pd.DataFrame({
-        "respondent_id": by_respondent(respondent_id),
-        "person_id": by_respondent(person_id),
-        "item": by_item("item"),
-        "capability": by_item("capability"),
-        "dimension": by_item("dimension"),
-        "rater": by_item("rater"),
-        "value": values[present],
-    }, copy=False)
+
+def _codes_dtype(n: int) -> type:
+    """The smallest integer type of the codes of ``n`` categories (and -1)."""
+    return np.int8 if n < 2**7 else np.int16 if n < 2**15 else np.int32 if n < 2**31 else (
+        np.int64)
+
+
+def _union_codes(parts: list[pd.Categorical]) -> tuple[pd.Index, type, list[np.ndarray | None]]:
+    """Categories of ``union_categoricals(parts, ignore_order=True)`` (the first part's
+    categories first, in their order, then each further part's new ones), the codes'
+    dtype, and per part the lookup from its codes to union codes (None: the same)."""
+    categories = parts[0].categories.append([p.categories for p in parts[1:]]).unique()
+    dtype = _codes_dtype(len(categories))
+    lookups: list[np.ndarray | None] = []
+    for k, part in enumerate(parts):
+        position = (np.arange(len(part.categories)) if k == 0 else
+                    categories.get_indexer_for(part.categories))
+        if np.array_equal(position, np.arange(len(position))):
+            lookups.append(None)
+        else:
+            lookups.append(np.append(position, -1).astype(dtype))  # code -1 stays -1
+    return categories, dtype, lookups
+
+
+def _stack_ratings(parts: list[_WideRatings]) -> pd.DataFrame | None:
+    """The tidy ratings of several surveys stacked in order, built once from their wide
+    matrices: the ``responses`` of each, stacked as :func:`ldkit.needs.combine_surveys`
+    stacks them (categoricals over the union of their categories).
+
+    Built on category codes (a respondent's code repeated over their ratings, an item's
+    code over its respondents), never on strings: 100,000 respondents x 180 items make
+    18 million rows. None where the categories of a column are of different kinds
+    across the parts (the general way, ``union_categoricals``, decides then).
+    """
+    if any(not p.items or not len(p.values) for p in parts):
+        # no ratings in a part: its table is the empty one, whose columns are text
+        return _empty_responses() if len(parts) == 1 else None
+    present = [~np.isnan(p.values) for p in parts]
+    per_row = np.concatenate([m.sum(axis=1) for m in present])  # ratings of each row
+    columns: dict[str, Any] = {}
+    for col in ("respondent_id", "person_id"):
+        union = _pseudonym_union([getattr(p, col) for p in parts])
+        if union is None:  # not plain text: each part's categories, then their union
+            cats = [_pseudonym_categorical(getattr(p, col)) for p in parts]
+            if len({str(c.categories.dtype) for c in cats}) > 1:
+                return None
+            categories, _, lookups = _union_codes(cats)
+            row_codes = [c.codes if lookup is None else lookup[c.codes]
+                         for c, lookup in zip(cats, lookups, strict=True)]
+        else:
+            categories, row_codes = union
+        codes = np.concatenate(row_codes).astype(_codes_dtype(len(categories)), copy=False)
+        columns[col] = pd.Categorical.from_codes(np.repeat(codes, per_row),
+                                                 dtype=pd.CategoricalDtype(categories),
+                                                 validate=False)
+    # the item (a column of one part) of each rating, numbered across the parts, once;
+    # its attributes by lookup
+    widths = [len(p.items) for p in parts]
+    item_at = np.concatenate([
+        np.broadcast_to(np.arange(offset, offset + width, dtype=np.int16), m.shape)[m]
+        for offset, width, m in zip(np.cumsum([0, *widths]), widths, present, strict=False)])
+    for attr in ("item", "capability", "dimension", "rater"):
+        cats = []
+        for p in parts:
+            labels = [getattr(i, attr) for i in p.items]
+            uniques = list(dict.fromkeys(labels))
+            cats.append(pd.Categorical.from_codes(
+                np.array([uniques.index(x) for x in labels], dtype=np.int32),
+                dtype=pd.CategoricalDtype(uniques), validate=False))
+        if len({str(c.categories.dtype) for c in cats}) > 1:
+            return None
+        categories, dtype, lookups = _union_codes(cats)
+        lookup = np.concatenate([c.codes if lk is None else lk[c.codes]
+                                 for c, lk in zip(cats, lookups, strict=True)]).astype(dtype)
+        columns[attr] = pd.Categorical.from_codes(lookup[item_at],
+                                                  dtype=pd.CategoricalDtype(categories),
+                                                  validate=False)
+    del item_at
+    columns["value"] = np.concatenate([p.values[m] for p, m in zip(parts, present, strict=True)])
+    return pd.DataFrame({c: columns[c] for c in RESPONSE_COLUMNS}, copy=False)
+
+
+def _pseudonym_union(parts: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]] | None:
+    """The categories and, per part, the codes of the union of ``_pseudonym_categorical``
+    of each part (the first part's sorted pseudonyms, then each further part's new ones,
+    sorted): one factorization of all parts at once. None if a value is not plain text
+    or missing.
+    """
+    lengths = [len(p) for p in parts]
+    codes, uniques = pd.factorize(np.concatenate(parts), use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)
+    if not all(isinstance(u, str) and "\0" not in u for u in uniques):
+        return None
+    # uniques come in order of first appearance: those new in part k are one run of codes
+    ends = np.cumsum(lengths)
+    starts = ends - np.asarray(lengths)
+    new_until = [0]
+    for a, b in zip(starts, ends, strict=True):
+        new_until.append(max(new_until[-1], int(codes[a:b].max()) + 1 if b > a else 0))
+    order = np.concatenate([
+        start + np.argsort(uniques[start:stop].astype(str), kind="stable")  # code points
+        for start, stop in itertools.pairwise(new_until)])
+    rank = np.empty(len(uniques) + 1, dtype=_codes_dtype(len(uniques)))
+    rank[order] = np.arange(len(order))
+    rank[-1] = -1  # missing stays missing
+    return uniques[order], [rank[codes[a:b]] for a, b in zip(starts, ends, strict=True)]
 
 
 def _pseudonym_categorical(ids: np.ndarray) -> pd.Categorical:
