@@ -85,3 +85,62 @@ def test_errors_restore_the_hint(monkeypatch):
     with pytest.raises(ValueError, match="bad input"):
         fails()
     assert hint() is before
+
+
+class RecordingLibc:
+    """Stands in for glibc's allocator switches: records each call, in order."""
+
+    def __init__(self):
+        self.calls = []
+
+    def mallopt(self, parameter, value):
+        self.calls.append(("mallopt", parameter, value))
+        return 1
+
+    def malloc_trim(self, pad):
+        self.calls.append(("malloc_trim", pad))
+        return 1
+
+
+def test_freed_memory_is_held_during_calls_and_given_back_after_the_last(monkeypatch):
+    libc = RecordingLibc()
+    monkeypatch.setattr(_memory, "_glibc", lambda: libc)
+    inside = []
+
+    @_memory.large_arrays
+    def inner():
+        inside.append(list(libc.calls))
+
+    @_memory.large_arrays
+    def outer():
+        inner()
+        inner()
+
+    outer()
+    held = [("mallopt", -3, 2**30), ("mallopt", -1, 2**31 - 1)]
+    after = [("mallopt", -3, 32 * 2**20), ("mallopt", -1, 64 * 2**20), ("malloc_trim", 0)]
+    assert inside == [held, held]  # raised once, at the start of the outermost call
+    assert libc.calls == held + after  # and set back once, at its end, with a trim
+
+    libc.calls.clear()
+    with pytest.raises(ValueError):
+        _memory.large_arrays(lambda: (_ for _ in ()).throw(ValueError("x")))()
+    assert libc.calls == held + after  # an error gives the memory back too
+
+
+def test_the_allocator_switches_are_glibc_s_where_there_is_glibc():
+    import platform
+
+    libc = _memory._glibc()
+    if platform.system() == "Linux" and platform.libc_ver()[0] == "glibc":
+        assert libc is not None and libc.mallopt(-1, 64 * 2**20) == 1
+    else:
+        assert libc is None
+
+    @_memory.large_arrays
+    def total():
+        import numpy as np
+
+        return float(np.ones(3_000_000).sum())
+
+    assert total() == 3_000_000.0

@@ -9,6 +9,7 @@ each source's mean is kept beside it so that self and manager stay visible.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -190,12 +191,14 @@ def person_gaps(
     capability = _categorical(ratings["capability"])
     who_person = person.categories.get_indexer(who["person_id"])  # per person, not per row
     req_cap = capability.categories.get_indexer(req["capability"]).astype(np.int32)
-    frame = {"person_id": who["person_id"].array.take(at_person)}
-    for col in ("role", "capability", "domain", "required_level", "weight"):
-        frame[col] = req[col].array.take(at_req)
-    frame.update(_means_by_person_capability(person, capability, ratings, values, who_person,
-                                             at_person, req_cap[at_req]))
-    del at_person, at_req
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the means while the rows are built
+        means = _means_by_person_capability(person, capability, ratings, values, who_person,
+                                            at_person, req_cap[at_req], pool=pool)
+        frame = {"person_id": who["person_id"].array.take(at_person)}
+        for col in ("role", "capability", "domain", "required_level", "weight"):
+            frame[col] = req[col].array.take(at_req)
+        del at_person, at_req
+        frame.update({name: future.result() for name, future in means.items()})
 
     # current = sum_s w_s * level_s / sum_s w_s over the sources present, source by source
     # in place (the order of np.nansum over the sources: same sums, bit for bit)
@@ -255,8 +258,10 @@ def _categorical(column: pd.Series) -> pd.Categorical:
 def _means_by_person_capability(person: pd.Categorical, capability: pd.Categorical,
                                 ratings: pd.DataFrame, values: np.ndarray,
                                 who_person: np.ndarray, at_person: np.ndarray,
-                                row_cap: np.ndarray) -> dict[str, np.ndarray]:
-    """Mean rating of each source per output row (a person and a capability).
+                                row_cap: np.ndarray, *, pool: ThreadPoolExecutor
+                                ) -> dict[str, Future]:
+    """Mean rating of each source per output row (a person and a capability), as
+    futures of ``pool``.
 
     ``who_person`` is the person code (in ``person``) of each person scored,
     ``at_person`` the person of each output row, ``row_cap`` its capability code (in
@@ -266,9 +271,8 @@ def _means_by_person_capability(person: pd.Categorical, capability: pd.Categoric
     the people scored x number of capabilities + capability code): linear in the
     number of ratings, where a groupby on two string keys is not, at 100,000
     people. Ranks follow the people's order, so that the bins are filled and read
-    in order. One source (self, manager, peer proficiency; importance) at a time,
-    selected on the small category codes, so that only one source's keys and bins
-    are in memory at once.
+    in order. Each source (self, manager, peer proficiency; importance) is selected
+    on the small category codes and summed on its own, two sources at a time.
     """
     n_caps = max(len(capability.categories), 1)
     # rank of each person code among the people scored (first appearance); -1: not scored
@@ -284,41 +288,70 @@ def _means_by_person_capability(person: pd.Categorical, capability: pd.Categoric
     row_key[~row_ok] = 0
     dimension = _categorical(ratings["dimension"])
     rater = _categorical(ratings["rater"])
-    usable = (person.codes >= 0) & (capability.codes >= 0) & ~np.isnan(values)
+    usable = ~np.isnan(values)
+    for cat in (person, capability):
+        if len(cat) and cat.codes.min() < 0:
+            usable &= cat.codes >= 0
 
     def rows_of(cat: pd.Categorical, value: str) -> np.ndarray:
         where = cat.categories.get_indexer([value])[0]
         return cat.codes == where if where >= 0 else np.zeros(len(cat), dtype=bool)
 
-    proficiency = rows_of(dimension, "proficiency")
-    sources = [(name, proficiency & rows_of(rater, name)) for name in RATERS]
-    del proficiency
-    sources.append(("importance", rows_of(dimension, "importance")))
-    out: dict[str, np.ndarray] = {}
-    # one pair of bins for every source, emptied in between (np.add.at adds in row order,
-    # as np.bincount does: the same sums, bit for bit, without fresh bins per source)
-    sums, counts = np.empty(size), np.empty(size, dtype=np.int64)
-    for name, rows in sources:
+    def mean_of(source: str) -> np.ndarray:
+        if source == "importance":
+            rows = rows_of(dimension, "importance")
+        else:
+            rows = rows_of(dimension, "proficiency")
+            rows &= rows_of(rater, source)
         rows &= usable
         key = rank[person.codes[rows]]
         mine = key >= 0  # ratings of people not scored are left out
         if mine.all():
             weights = values[rows]
+            key *= n_caps
+            key += capability.codes[rows]
         else:
             key, weights = key[mine], values[rows][mine]
-        key *= n_caps
-        key += capability.codes[rows][mine]
+            key *= n_caps
+            key += capability.codes[rows][mine]
         del rows, mine
-        sums.fill(0.0)
-        counts.fill(0)
+        # np.add.at adds in row order, as np.bincount does: the same sums, bit for bit
+        sums, counts = np.zeros(size), np.zeros(size, dtype=np.int64)
         np.add.at(sums, key, weights)
         np.add.at(counts, key, 1)
         del key, weights
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = np.divide(sums, counts, out=sums)[row_key]
         mean[~row_ok] = np.nan
-        out[name] = mean
-    return out
+        return mean
+
+    # the sources are independent: computed in ``pool`` (numpy releases the GIL in
+    # these loops), each on its own bins
+    return {name: pool.submit(mean_of, name) for name in (*RATERS, "importance")}
+
+
+def _combined_codes(frame: pd.DataFrame, keys: list[str]) -> np.ndarray | None:
+    """One integer per row numbering its combination of the categorical ``keys``
+    (mixed radix over their category codes; -1 where a key is missing).
+
+    Grouping on it gives the groups of ``groupby(keys, observed=True, sort=False)`` in
+    the same order (first appearance), without building and checking a multi-key
+    index over 5 million rows. None where a key is not categorical (the general way).
+    """
+    if not keys or not all(isinstance(frame[k].dtype, pd.CategoricalDtype) for k in keys):
+        return None
+    sizes = [len(frame[k].cat.categories) for k in keys]
+    if np.prod([float(n) for n in sizes]) >= 2**62:
+        return None
+    combined = np.zeros(len(frame), dtype=np.int64)
+    missing = np.zeros(len(frame), dtype=bool)
+    for k, n in zip(keys, sizes, strict=True):
+        codes = frame[k].cat.codes.to_numpy()
+        missing |= codes < 0
+        combined *= n
+        combined += codes
+    combined[missing] = -1
+    return combined
 
 
 def unmatched_roles(people: pd.DataFrame, model: CapabilityModel) -> pd.DataFrame:
@@ -373,7 +406,13 @@ def gap_table(
     # one grouping, each aggregate over all its columns at once
     frame = gaps[[*keys, "required_level", "weight", *RATERS, "current", "gap"]].assign(
         below=gaps["below"].astype("boolean"))
-    g = frame.groupby(keys, observed=True, sort=False)
+    combined = _combined_codes(gaps, keys)
+    if combined is None:
+        g = frame.groupby(keys, observed=True, sort=False)
+    else:  # the same groups, in the same order, on one integer key
+        if (combined < 0).any():  # a missing key: left out, as groupby leaves it out
+            frame, combined = frame[combined >= 0], combined[combined >= 0]
+        g = frame.drop(columns=keys).groupby(combined, sort=False)
     means = g[[*RATERS, "current", "gap", "below"]].mean()
     counts = g[["current", *RATERS]].count()
     first = g[["required_level", "weight"]].first()
@@ -386,7 +425,17 @@ def gap_table(
     out["mean_gap"] = means["gap"]
     out["share_below"] = means["below"].astype("float64")
     out["priority"] = out["mean_gap"] * out["weight"]
-    out = out.reset_index()
+    if combined is None:
+        out = out.reset_index()
+    else:  # the key values of each group, back from its number
+        number = out.index.to_numpy()
+        labels = {}
+        for k in reversed(keys):
+            n = len(gaps[k].cat.categories)
+            labels[k] = pd.Categorical.from_codes(number % n, dtype=gaps[k].dtype)
+            number = number // n
+        out = pd.concat([pd.DataFrame({k: labels[k] for k in keys}),
+                         out.reset_index(drop=True)], axis=1)
     # siblings: the person groups (roles) of one capability; capabilities are parents
     parent = [k for k in keys if k in _MEASURES]
     parent = None if len(parent) == len(keys) else parent

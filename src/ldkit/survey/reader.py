@@ -20,6 +20,7 @@ on its identifier before that.
 from __future__ import annotations
 
 import itertools
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
@@ -701,29 +702,45 @@ def _stack_ratings(parts: list[_WideRatings]) -> pd.DataFrame | None:
         # no ratings in a part: its table is the empty one, whose columns are text
         return _empty_responses() if len(parts) == 1 else None
     present = [~np.isnan(p.values) for p in parts]
-    per_row = np.concatenate([m.sum(axis=1) for m in present])  # ratings of each row
-    columns: dict[str, Any] = {}
-    for col in ("respondent_id", "person_id"):
-        union = _pseudonym_union([getattr(p, col) for p in parts])
-        if union is None:  # not plain text: each part's categories, then their union
-            cats = [_pseudonym_categorical(getattr(p, col)) for p in parts]
-            if len({str(c.categories.dtype) for c in cats}) > 1:
-                return None
-            categories, _, lookups = _union_codes(cats)
-            row_codes = [c.codes if lookup is None else lookup[c.codes]
-                         for c, lookup in zip(cats, lookups, strict=True)]
-        else:
-            categories, row_codes = union
-        codes = np.concatenate(row_codes).astype(_codes_dtype(len(categories)), copy=False)
-        columns[col] = pd.Categorical.from_codes(np.repeat(codes, per_row),
-                                                 dtype=pd.CategoricalDtype(categories),
-                                                 validate=False)
-    # the item (a column of one part) of each rating, numbered across the parts, once;
-    # its attributes by lookup
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # the numeric columns in the pool (numpy releases the GIL), the pseudonyms here
+        values = pool.submit(lambda: np.concatenate(
+            [p.values[m] for p, m in zip(parts, present, strict=True)]))
+        items = pool.submit(_stack_items, parts, present)
+        per_row = np.concatenate([m.sum(axis=1) for m in present])  # ratings of each row
+        columns: dict[str, Any] = {}
+        for col in ("respondent_id", "person_id"):
+            union = _pseudonym_union([getattr(p, col) for p in parts])
+            if union is None:  # not plain text: each part's categories, then their union
+                cats = [_pseudonym_categorical(getattr(p, col)) for p in parts]
+                if len({str(c.categories.dtype) for c in cats}) > 1:
+                    return None
+                categories, _, lookups = _union_codes(cats)
+                row_codes = [c.codes if lookup is None else lookup[c.codes]
+                             for c, lookup in zip(cats, lookups, strict=True)]
+            else:
+                categories, row_codes = union
+            codes = np.concatenate(row_codes).astype(_codes_dtype(len(categories)), copy=False)
+            columns[col] = pd.Categorical.from_codes(np.repeat(codes, per_row),
+                                                     dtype=pd.CategoricalDtype(categories),
+                                                     validate=False)
+        if items.result() is None:
+            return None
+        columns.update(items.result())
+        columns["value"] = values.result()
+    return pd.DataFrame({c: columns[c] for c in RESPONSE_COLUMNS}, copy=False)
+
+
+def _stack_items(parts: list[_WideRatings], present: list[np.ndarray]
+                 ) -> dict[str, pd.Categorical] | None:
+    """The item, capability, dimension and rater columns of :func:`_stack_ratings`: the
+    item (a column of one part) of each rating numbered across the parts, once; its
+    attributes by lookup. None where their categories are of different kinds."""
     widths = [len(p.items) for p in parts]
     item_at = np.concatenate([
         np.broadcast_to(np.arange(offset, offset + width, dtype=np.int16), m.shape)[m]
         for offset, width, m in zip(np.cumsum([0, *widths]), widths, present, strict=False)])
+    columns = {}
     for attr in ("item", "capability", "dimension", "rater"):
         cats = []
         for p in parts:
@@ -740,9 +757,7 @@ def _stack_ratings(parts: list[_WideRatings]) -> pd.DataFrame | None:
         columns[attr] = pd.Categorical.from_codes(lookup[item_at],
                                                   dtype=pd.CategoricalDtype(categories),
                                                   validate=False)
-    del item_at
-    columns["value"] = np.concatenate([p.values[m] for p, m in zip(parts, present, strict=True)])
-    return pd.DataFrame({c: columns[c] for c in RESPONSE_COLUMNS}, copy=False)
+    return columns
 
 
 def _pseudonym_union(parts: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]] | None:
