@@ -4,6 +4,7 @@ kernel would stall on it, and comes back afterwards."""
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -102,9 +103,30 @@ class RecordingLibc:
         return 1
 
 
-def test_freed_memory_is_held_during_calls_and_given_back_after_the_last(monkeypatch):
+HELD = [("mallopt", -3, 2**30), ("mallopt", -1, 2**31 - 1)]
+GIVEN_BACK = [("mallopt", -3, 32 * 2**20), ("mallopt", -1, 64 * 2**20), ("malloc_trim", 0)]
+
+
+def wait_for(condition, timeout=10.0):
+    end = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.01)
+
+
+@pytest.fixture
+def libc(monkeypatch):
     libc = RecordingLibc()
     monkeypatch.setattr(_memory, "_glibc", lambda: libc)
+    monkeypatch.setattr(_memory, "_HOLDING", False)
+    yield libc
+    if _memory._TIMER is not None:
+        _memory._TIMER.cancel()
+    _memory._give_back()  # nothing left held for the next test
+
+
+def test_freed_memory_is_held_during_calls_and_given_back_after_the_last(libc, monkeypatch):
+    monkeypatch.setattr(_memory, "GIVE_BACK_AFTER", 0.2)
     inside = []
 
     @_memory.large_arrays
@@ -117,15 +139,27 @@ def test_freed_memory_is_held_during_calls_and_given_back_after_the_last(monkeyp
         inner()
 
     outer()
-    held = [("mallopt", -3, 2**30), ("mallopt", -1, 2**31 - 1)]
-    after = [("mallopt", -3, 32 * 2**20), ("mallopt", -1, 64 * 2**20), ("malloc_trim", 0)]
-    assert inside == [held, held]  # raised once, at the start of the outermost call
-    assert libc.calls == held + after  # and set back once, at its end, with a trim
+    outer()  # within the idle time: the memory is still held, not raised again
+    assert inside == [HELD] * 4
+    wait_for(lambda: len(libc.calls) == 5)
+    assert libc.calls == HELD + GIVEN_BACK  # given back once, after the last call
 
     libc.calls.clear()
+    monkeypatch.setattr(_memory, "GIVE_BACK_AFTER", 0)
     with pytest.raises(ValueError):
         _memory.large_arrays(lambda: (_ for _ in ()).throw(ValueError("x")))()
-    assert libc.calls == held + after  # an error gives the memory back too
+    wait_for(lambda: len(libc.calls) == 5)
+    assert libc.calls == HELD + GIVEN_BACK  # an error gives the memory back too
+
+
+def test_a_call_in_the_idle_time_keeps_the_memory_held(libc, monkeypatch):
+    monkeypatch.setattr(_memory, "GIVE_BACK_AFTER", 60)
+    _memory.large_arrays(lambda: None)()
+    timer = _memory._TIMER
+    assert timer is not None and timer.is_alive()
+    _memory.large_arrays(lambda: None)()
+    assert not timer.is_alive() and _memory._TIMER is not timer  # the first one cancelled
+    assert libc.calls == HELD
 
 
 def test_the_allocator_switches_are_glibc_s_where_there_is_glibc():

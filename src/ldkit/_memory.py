@@ -16,14 +16,15 @@ The same arrays cost the kernel a second way: glibc's ``malloc`` serves every
 allocation above its mmap threshold (128 KiB to 32 MiB) with a fresh ``mmap`` and
 gives it back with ``munmap`` when freed, so each of the hundreds of temporary
 arrays of a 100,000-person analysis has its pages faulted in and zeroed anew (1.4
-of 5.5 s spent in the kernel in ``benchmarks/needs_scale.py``). During a
-:func:`large_arrays` call, the mmap and trim thresholds are raised
+of 5.5 s spent in the kernel in ``benchmarks/needs_scale.py``). During
+:func:`large_arrays` calls, the mmap and trim thresholds are raised
 (``mallopt(M_MMAP_THRESHOLD)``, ``mallopt(M_TRIM_THRESHOLD)``), so freed arrays stay in
 the heap and the next ones reuse their pages (system time 1.4 -> 0.8 s, peak memory
-the same within 5%); when the last call ends they are set to the values glibc's
-own sliding thresholds reach after a large free (32 MiB, 64 MiB) and
-``malloc_trim(0)`` gives the free memory back. glibc only (documented in
-``mallopt(3)``, ``malloc_trim(3)``); elsewhere nothing changes.
+the same within 5%). :data:`GIVE_BACK_AFTER` seconds after the last call ended (and
+no other began), they are set to the values glibc's own sliding thresholds reach
+after a large free (32 MiB, 64 MiB) and ``malloc_trim(0)`` gives the free memory
+back to the system. glibc only (documented in ``mallopt(3)``, ``malloc_trim(3)``);
+elsewhere nothing changes.
 """
 
 from __future__ import annotations
@@ -92,14 +93,53 @@ def _glibc() -> Any:
     return libc
 
 
-def _hold_freed_memory(hold: bool) -> None:
+#: Seconds without a large_arrays call after which the held memory is given back: calls
+#: in a row (two surveys read, then scored) reuse each other's pages.
+GIVE_BACK_AFTER = 2.0
+_HOLDING = False
+_TIMER: threading.Timer | None = None
+
+
+def _hold() -> None:
+    """Raise the thresholds (called with _LOCK held, as the outermost call starts)."""
+    global _HOLDING, _TIMER
+    if _TIMER is not None:
+        _TIMER.cancel()
+        _TIMER = None
     libc = _glibc()
-    if libc is None:
+    if libc is None or _HOLDING:
         return
-    for parameter, value in (_HELD if hold else _AFTER).items():
+    for parameter, value in _HELD.items():
         libc.mallopt(parameter, value)
-    if not hold:
+    _HOLDING = True
+
+
+def _give_back() -> None:
+    """Lower the thresholds and return the free memory, unless a call is running."""
+    global _HOLDING, _TIMER
+    with _LOCK:
+        _TIMER = None
+        if _DEPTH > 0 or not _HOLDING:
+            return
+        libc = _glibc()
+        for parameter, value in _AFTER.items():
+            libc.mallopt(parameter, value)
         libc.malloc_trim(0)
+        _HOLDING = False
+
+
+def _give_back_later() -> None:
+    """Give the memory back after GIVE_BACK_AFTER idle seconds (called with _LOCK held)."""
+    global _TIMER
+    if not _HOLDING:
+        return
+    if GIVE_BACK_AFTER <= 0:
+        _TIMER = None
+        threading.Thread(target=_give_back, daemon=True).start()
+        return
+    _TIMER = threading.Timer(GIVE_BACK_AFTER, _give_back)
+    _TIMER.daemon = True
+    _TIMER.start()
 
 
 @contextlib.contextmanager
@@ -109,7 +149,7 @@ def _without_hint() -> Iterator[None]:
     with _LOCK:
         if _DEPTH == 0:
             _SAVED = switch(False) if switch is not None else None
-            _hold_freed_memory(True)
+            _hold()
         _DEPTH += 1
     try:
         yield
@@ -119,7 +159,7 @@ def _without_hint() -> Iterator[None]:
             if _DEPTH == 0:
                 if switch is not None and _SAVED is not None:
                     switch(_SAVED)
-                _hold_freed_memory(False)
+                _give_back_later()
 
 
 def large_arrays(func: F) -> F:
