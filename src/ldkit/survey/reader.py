@@ -371,7 +371,7 @@ def read_survey(
 
     # answers -> numbers, item by item (one column each, rows as in the export); an answer
     # off its scale is dropped, not its row
-    values = np.empty((n, len(cb.items)), dtype="float64")
+    values = np.empty((n, len(cb.items)), dtype="float64", order="F")  # filled by column
     unmapped: dict[str, np.ndarray] = {}
     unmapped_problems: list[Problem] = []
     lookups = {s: _scale_lookup(cb, s) for s in cb.scales}
