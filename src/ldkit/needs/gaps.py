@@ -8,6 +8,7 @@ each source's mean is kept beside it so that self and manager stay visible.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
@@ -22,6 +23,7 @@ from ldkit.errors import InputError
 if TYPE_CHECKING:  # pragma: no cover
     from ldkit.capability import CapabilityModel, ScaleMapping
     from ldkit.survey import SurveyData
+    from ldkit.survey.reader import _Stacked
 
 __all__ = [
     "DEFAULT_RATER_WEIGHTS",
@@ -50,7 +52,8 @@ def combine_surveys(*surveys: SurveyData) -> tuple[pd.DataFrame, pd.DataFrame]:
     """
     if not surveys:
         raise param_error("surveys", "combine_surveys", "at least one SurveyData", surveys)
-    ratings = _stack_unread(surveys)
+    stacked = _stack_unread(surveys)
+    ratings = None if stacked is None else stacked.frame
     if ratings is None:
         tables = [s.responses for s in surveys]
         ratings = pd.DataFrame({
@@ -64,19 +67,62 @@ def combine_surveys(*surveys: SurveyData) -> tuple[pd.DataFrame, pd.DataFrame]:
     people = pd.concat([s.respondents.reindex(columns=keep) for s in surveys],
                        ignore_index=True)
     people = people.dropna(subset=["person_id"]).drop_duplicates("person_id", keep="first")
+    if stacked is not None and len(ratings):
+        _remember(stacked)
     return ratings, people.reset_index(drop=True)
 
 
-def _stack_unread(surveys: Sequence[SurveyData]) -> pd.DataFrame | None:
+def _stack_unread(surveys: Sequence[SurveyData]) -> _Stacked | None:
     """The surveys' ratings stacked straight from their wide matrices, where none of
     their ``responses`` tables has been built yet (so none can have been changed):
     the table stacking those tables gives, without building them. None otherwise."""
-    from ldkit.survey.reader import _stack_ratings, _WideRatings
+    from ldkit.survey.reader import _stack_ratings_from, _WideRatings
 
     wide = [s.__dict__.get("_responses") for s in surveys]
     if not all(isinstance(w, _WideRatings) for w in wide):
         return None
-    return _stack_ratings(wide)
+    return _stack_ratings_from(wide)
+
+
+# Tables combine_surveys stacked from wide matrices, by id(table): person_gaps reads the
+# ratings of such a table from its matrices, as long as the table is the one returned,
+# unchanged (see _unchanged_stack).
+_STACKS: dict[int, tuple[weakref.ref, pd.DataFrame, dict[str, tuple[int, object]],
+                         _Stacked]] = {}
+
+
+def _column_state(frame: pd.DataFrame, column: str) -> tuple[int, object]:
+    """Where a column's values are in memory, and its dtype object."""
+    array = frame[column].array
+    values = array.codes if isinstance(array, pd.Categorical) else frame[column].to_numpy()
+    return values.__array_interface__["data"][0], frame[column].dtype
+
+
+def _remember(stacked: _Stacked) -> None:
+    frame = stacked.frame
+    key = id(frame)
+    # a shallow copy shares the columns: while it lives, a change to the table (in place,
+    # through pandas) copies the changed column first (copy-on-write), which moves it
+    shadow = frame.copy(deep=False)
+    state = {c: _column_state(frame, c) for c in frame.columns}
+    forget = _STACKS.pop  # bound now: still there when the table goes at interpreter exit
+    _STACKS[key] = (weakref.ref(frame, lambda _: forget(key, None)), shadow, state, stacked)
+
+
+def _unchanged_stack(ratings: pd.DataFrame) -> _Stacked | None:
+    """The wide matrices ``ratings`` was stacked from by :func:`combine_surveys`, if
+    ``ratings`` is that very table and none of its columns has changed since."""
+    entry = _STACKS.get(id(ratings))
+    if entry is None:
+        return None
+    ref, _, state, stacked = entry
+    if ref() is not ratings or list(ratings.columns) != list(state):
+        return None
+    for column, (address, dtype) in state.items():
+        now_address, now_dtype = _column_state(ratings, column)
+        if now_address != address or now_dtype is not dtype:
+            return None
+    return stacked
 
 
 def _stack_categoricals(parts: list[pd.Categorical]) -> pd.Categorical:
@@ -192,8 +238,10 @@ def person_gaps(
     who_person = person.categories.get_indexer(who["person_id"])  # per person, not per row
     req_cap = capability.categories.get_indexer(req["capability"]).astype(np.int32)
     with ThreadPoolExecutor(max_workers=2) as pool:  # the means while the rows are built
+        stacked = _unchanged_stack(ratings) if scale_map is None else None
         means = _means_by_person_capability(person, capability, ratings, values, who_person,
-                                            at_person, req_cap[at_req], pool=pool)
+                                            at_person, req_cap[at_req], pool=pool,
+                                            stacked=stacked)
         frame = {"person_id": who["person_id"].array.take(at_person)}
         for col in ("role", "capability", "domain", "required_level", "weight"):
             frame[col] = req[col].array.take(at_req)
@@ -258,8 +306,8 @@ def _categorical(column: pd.Series) -> pd.Categorical:
 def _means_by_person_capability(person: pd.Categorical, capability: pd.Categorical,
                                 ratings: pd.DataFrame, values: np.ndarray,
                                 who_person: np.ndarray, at_person: np.ndarray,
-                                row_cap: np.ndarray, *, pool: ThreadPoolExecutor
-                                ) -> dict[str, Future]:
+                                row_cap: np.ndarray, *, pool: ThreadPoolExecutor,
+                                stacked: _Stacked | None = None) -> dict[str, Future]:
     """Mean rating of each source per output row (a person and a capability), as
     futures of ``pool``.
 
@@ -273,6 +321,11 @@ def _means_by_person_capability(person: pd.Categorical, capability: pd.Categoric
     people. Ranks follow the people's order, so that the bins are filled and read
     in order. Each source (self, manager, peer proficiency; importance) is selected
     on the small category codes and summed on its own, two sources at a time.
+
+    With ``stacked`` (the wide matrices the ratings were stacked from, unchanged), where
+    no person and capability can have two ratings of one source (each person on one row
+    of a survey, each capability in one item of a source), each mean is the one rating
+    itself, read from the matrices (:func:`_means_from_matrices`).
     """
     n_caps = max(len(capability.categories), 1)
     # rank of each person code among the people scored (first appearance); -1: not scored
@@ -283,6 +336,12 @@ def _means_by_person_capability(person: pd.Categorical, capability: pd.Categoric
     rank[scored] = np.arange(len(scored))
     row_key = rank[who_person][at_person]
     row_ok = (row_key >= 0) & (row_cap >= 0)
+    if stacked is not None:
+        plan = _matrix_plan(stacked, len(person.categories), n_caps)
+        if plan is not None:
+            return {name: pool.submit(_means_from_matrices, stacked, columns, rank, row_key,
+                                      row_cap, row_ok, len(scored))
+                    for name, columns in plan.items()}
     row_key *= n_caps
     row_key += row_cap
     row_key[~row_ok] = 0
@@ -328,6 +387,56 @@ def _means_by_person_capability(person: pd.Categorical, capability: pd.Categoric
     # the sources are independent: computed in ``pool`` (numpy releases the GIL in
     # these loops), each on its own bins
     return {name: pool.submit(mean_of, name) for name in (*RATERS, "importance")}
+
+
+def _source(dimension: str, rater: str) -> str | None:
+    """The source a rating counts for: self, manager or peer proficiency, or importance."""
+    if dimension == "proficiency":
+        return rater if rater in RATERS else None
+    return "importance" if dimension == "importance" else None
+
+
+def _matrix_plan(stacked: _Stacked, n_people: int, n_caps: int
+                 ) -> dict[str, dict[int, np.ndarray]] | None:
+    """Per source and survey (part), the matrix column of each capability code (-1:
+    none); None where a person or a capability could have two ratings of one source
+    (a person on two rows of a survey, a capability in two items of a source)."""
+    plan: dict[str, dict[int, np.ndarray]] = {name: {} for name in (*RATERS, "importance")}
+    seen: dict[str, set[int]] = {name: set() for name in plan}
+    for k, (part, caps) in enumerate(zip(stacked.parts, stacked.item_capability, strict=True)):
+        codes = stacked.person_codes[k]
+        codes = codes[codes >= 0]
+        if len(codes) and np.bincount(codes, minlength=n_people).max() > 1:
+            return None
+        for j, (item, cap) in enumerate(zip(part.items, caps, strict=True)):
+            name = _source(item.dimension, item.rater)
+            if name is None or cap < 0:
+                continue
+            if cap in seen[name]:
+                return None
+            seen[name].add(int(cap))
+            column = plan[name].setdefault(k, np.full(n_caps, -1, dtype=np.int64))
+            column[cap] = j
+    return plan
+
+
+def _means_from_matrices(stacked: _Stacked, columns: dict[int, np.ndarray], rank: np.ndarray,
+                         row_rank: np.ndarray, row_cap: np.ndarray, row_ok: np.ndarray,
+                         n_scored: int) -> np.ndarray:
+    """One source's rating of each output row, read from the matrices (see
+    :func:`_matrix_plan`): NaN where there is none."""
+    out = np.full(len(row_rank), np.nan)
+    for k, column_of_cap in columns.items():
+        matrix = stacked.parts[k].values
+        row_of = np.full(n_scored + 1, -1, dtype=np.int64)  # last slot: not scored
+        ranks = rank[stacked.person_codes[k]]  # code -1 reads rank's last slot, -1
+        mine = ranks >= 0
+        row_of[ranks[mine]] = np.flatnonzero(mine)
+        row = row_of[np.where(row_ok, row_rank, n_scored)]
+        col = column_of_cap[np.where(row_ok, row_cap, 0)]
+        hit = (row >= 0) & (col >= 0) & row_ok
+        out[hit] = matrix[row[hit], col[hit]]
+    return out
 
 
 def _combined_codes(frame: pd.DataFrame, keys: list[str]) -> np.ndarray | None:

@@ -688,6 +688,17 @@ def _union_codes(parts: list[pd.Categorical]) -> tuple[pd.Index, type, list[np.n
     return categories, dtype, lookups
 
 
+@dataclass(frozen=True, eq=False)
+class _Stacked:
+    """A table of stacked ratings and where its rows come from: per part (survey), the
+    code of each row's person and of each item's capability in the table's categories."""
+
+    frame: pd.DataFrame
+    parts: list[_WideRatings]
+    person_codes: list[np.ndarray]
+    item_capability: list[np.ndarray]
+
+
 def _stack_ratings(parts: list[_WideRatings]) -> pd.DataFrame | None:
     """The tidy ratings of several surveys stacked in order, built once from their wide
     matrices: the ``responses`` of each, stacked as :func:`ldkit.needs.combine_surveys`
@@ -698,9 +709,15 @@ def _stack_ratings(parts: list[_WideRatings]) -> pd.DataFrame | None:
     18 million rows. None where the categories of a column are of different kinds
     across the parts (the general way, ``union_categoricals``, decides then).
     """
+    stacked = _stack_ratings_from(parts)
+    return None if stacked is None else stacked.frame
+
+
+def _stack_ratings_from(parts: list[_WideRatings]) -> _Stacked | None:
+    """:func:`_stack_ratings`, with where the rows come from."""
     if any(not p.items or not len(p.values) for p in parts):
         # no ratings in a part: its table is the empty one, whose columns are text
-        return _empty_responses() if len(parts) == 1 else None
+        return _Stacked(_empty_responses(), parts, [], []) if len(parts) == 1 else None
     present = [~np.isnan(p.values) for p in parts]
     with ThreadPoolExecutor(max_workers=2) as pool:
         # the numeric columns in the pool (numpy releases the GIL), the pseudonyms here
@@ -720,22 +737,26 @@ def _stack_ratings(parts: list[_WideRatings]) -> pd.DataFrame | None:
                              for c, lookup in zip(cats, lookups, strict=True)]
             else:
                 categories, row_codes = union
+            if col == "person_id":
+                person_codes = row_codes
             codes = np.concatenate(row_codes).astype(_codes_dtype(len(categories)), copy=False)
             columns[col] = pd.Categorical.from_codes(np.repeat(codes, per_row),
                                                      dtype=pd.CategoricalDtype(categories),
                                                      validate=False)
         if items.result() is None:
             return None
-        columns.update(items.result())
+        columns.update(items.result()[0])
         columns["value"] = values.result()
-    return pd.DataFrame({c: columns[c] for c in RESPONSE_COLUMNS}, copy=False)
+    frame = pd.DataFrame({c: columns[c] for c in RESPONSE_COLUMNS}, copy=False)
+    return _Stacked(frame, parts, person_codes, items.result()[1])
 
 
 def _stack_items(parts: list[_WideRatings], present: list[np.ndarray]
-                 ) -> dict[str, pd.Categorical] | None:
+                 ) -> tuple[dict[str, pd.Categorical], list[np.ndarray]] | None:
     """The item, capability, dimension and rater columns of :func:`_stack_ratings`: the
     item (a column of one part) of each rating numbered across the parts, once; its
-    attributes by lookup. None where their categories are of different kinds."""
+    attributes by lookup. And per part the capability code of each item. None where
+    their categories are of different kinds."""
     widths = [len(p.items) for p in parts]
     item_at = np.concatenate([
         np.broadcast_to(np.arange(offset, offset + width, dtype=np.int16), m.shape)[m]
@@ -757,7 +778,9 @@ def _stack_items(parts: list[_WideRatings], present: list[np.ndarray]
         columns[attr] = pd.Categorical.from_codes(lookup[item_at],
                                                   dtype=pd.CategoricalDtype(categories),
                                                   validate=False)
-    return columns
+        if attr == "capability":
+            item_capability = np.split(lookup.astype(np.int64), np.cumsum(widths)[:-1])
+    return columns, item_capability
 
 
 def _pseudonym_union(parts: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]] | None:
