@@ -56,3 +56,23 @@ def test_blank_rows_are_rows_blank_in_every_column():
                         dtype=object)
     assert _blank_rows(body).tolist() == (body == "").all(axis=1).tolist() == [
         True, False, False, True]
+
+
+def test_exports_are_parsed_in_one_thread_and_the_option_restored(tmp_path):
+    from ldkit.survey.layouts import _one_thread, read_export
+
+    try:
+        before = pd.get_option("mode.max_threads")
+    except (KeyError, pd.errors.OptionError):
+        pytest.skip("pandas < 3.1 parses in one thread")
+    with _one_thread():
+        assert pd.get_option("mode.max_threads") == 1
+    assert pd.get_option("mode.max_threads") == before
+    # a file large enough for pandas' parallel parser: the same table either way
+    path = tmp_path / "tidy.csv"
+    rows = "".join(f"r{i},p{i % 997},{i % 5},\"a, b\"\n" for i in range(60_000))
+    path.write_text("respondent,person,q1,comment\n" + rows, encoding="utf-8")
+    got = read_export(path, source="tidy").frame
+    with pd.option_context("mode.max_threads", 2):
+        want = pd.read_csv(path, dtype=object, keep_default_na=False, na_filter=False)
+    pd.testing.assert_frame_equal(got, want, check_names=False)
