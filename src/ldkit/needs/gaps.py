@@ -425,18 +425,33 @@ def _means_from_matrices(stacked: _Stacked, columns: dict[int, np.ndarray], rank
                          n_scored: int) -> np.ndarray:
     """One source's rating of each output row, read from the matrices (see
     :func:`_matrix_plan`): NaN where there is none."""
-    out = np.full(len(row_rank), np.nan)
+    out = None
+    scored_rank = np.where(row_ok, row_rank, n_scored)  # n_scored: a slot for "none"
+    cap = np.where(row_ok, row_cap, 0)
     for k, column_of_cap in columns.items():
-        matrix = stacked.parts[k].values
-        row_of = np.full(n_scored + 1, -1, dtype=np.int64)  # last slot: not scored
+        matrix = np.ascontiguousarray(stacked.parts[k].values)
+        row_of = np.full(n_scored + 1, -1, dtype=np.int32)  # matrix row of each person
         ranks = rank[stacked.person_codes[k]]  # code -1 reads rank's last slot, -1
         mine = ranks >= 0
         row_of[ranks[mine]] = np.flatnonzero(mine)
-        row = row_of[np.where(row_ok, row_rank, n_scored)]
-        col = column_of_cap[np.where(row_ok, row_cap, 0)]
-        hit = (row >= 0) & (col >= 0) & row_ok
-        out[hit] = matrix[row[hit], col[hit]]
-    return out
+        row = row_of.take(scored_rank)
+        col = column_of_cap.astype(np.int32).take(cap)
+        miss = row < 0
+        miss |= col < 0
+        flat = row.astype(np.int64)
+        del row
+        flat *= matrix.shape[1]
+        flat += col
+        del col
+        flat[miss] = 0
+        got = matrix.ravel().take(flat)
+        del flat
+        if out is None:
+            got[miss] = np.nan
+            out = got
+        else:  # a source in two surveys, each capability in one: fill in this one's
+            np.copyto(out, got, where=~miss)
+    return out if out is not None else np.full(len(row_rank), np.nan)
 
 
 def _combined_codes(frame: pd.DataFrame, keys: list[str]) -> np.ndarray | None:
