@@ -249,28 +249,35 @@ def person_gaps(
         frame.update({name: future.result() for name, future in means.items()})
 
     # current = sum_s w_s * level_s / sum_s w_s over the sources present, source by source
-    # in place (the order of np.nansum over the sources: same sums, bit for bit)
+    # in place (the order of np.nansum over the sources: same sums, bit for bit), a chunk
+    # of rows at a time (small temporaries beside 5 million rows)
     n = len(frame["person_id"])
-    current, wsum, term = np.zeros(n), np.zeros(n), np.empty(n)
-    for s in RATERS:
-        level, w = frame[s], weights.get(s, 0.0)
-        absent = np.isnan(level)
-        np.multiply(level, w, out=term)
-        term[absent] = 0.0
-        current += term
-        np.add(wsum, w, out=wsum, where=~absent)
-    del term
-    rated = wsum > 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        np.divide(current, wsum, out=current)
-    current[~rated] = np.nan
-    del wsum, rated
     required = np.asarray(frame["required_level"])
+    current, gap = np.empty(n), np.empty(n)
+    below, unknown = np.empty(n, dtype=bool), np.empty(n, dtype=bool)
+    step = 1 << 18
+    for start in range(0, n, step):
+        part = slice(start, start + step)
+        now = current[part]
+        now.fill(0.0)
+        wsum = np.zeros(len(now))
+        for s in RATERS:
+            level, w = frame[s][part], weights.get(s, 0.0)
+            absent = np.isnan(level)
+            term = level * w
+            term[absent] = 0.0
+            now += term
+            np.add(wsum, w, out=wsum, where=~absent)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            np.divide(now, wsum, out=now)
+        now[wsum <= 0] = np.nan
+        np.subtract(required[part], now, out=gap[part])
+        np.less(now, required[part], out=below[part])
+        np.isnan(now, out=unknown[part])
     frame["current"] = current
-    frame["gap"] = required - current
-    below = pd.array(current < required, dtype="boolean")
-    below[np.isnan(current)] = pd.NA  # not rated: unknown, not "not below"
-    frame["below"] = below
+    frame["gap"] = gap
+    # not rated: unknown, not "not below"
+    frame["below"] = pd.arrays.BooleanArray(below, unknown)
     return pd.DataFrame(frame, copy=False)
 
 
@@ -422,36 +429,32 @@ def _matrix_plan(stacked: _Stacked, n_people: int, n_caps: int
 
 def _means_from_matrices(stacked: _Stacked, columns: dict[int, np.ndarray], rank: np.ndarray,
                          row_rank: np.ndarray, row_cap: np.ndarray, row_ok: np.ndarray,
-                         n_scored: int) -> np.ndarray:
+                         n_scored: int, *, chunk: int = 1 << 18) -> np.ndarray:
     """One source's rating of each output row, read from the matrices (see
-    :func:`_matrix_plan`): NaN where there is none."""
-    out = None
-    scored_rank = np.where(row_ok, row_rank, n_scored)  # n_scored: a slot for "none"
-    cap = np.where(row_ok, row_cap, 0)
+    :func:`_matrix_plan`): NaN where there is none. Output rows a chunk at a time, so
+    that the lookups stay small (and in cache) beside 5 million rows."""
+    out = np.full(len(row_rank), np.nan)
     for k, column_of_cap in columns.items():
         matrix = np.ascontiguousarray(stacked.parts[k].values)
-        row_of = np.full(n_scored + 1, -1, dtype=np.int32)  # matrix row of each person
+        flat_matrix = matrix.ravel()
+        width = matrix.shape[1]
+        row_of = np.full(n_scored + 1, -1, dtype=np.int64)  # matrix row of each person;
         ranks = rank[stacked.person_codes[k]]  # code -1 reads rank's last slot, -1
         mine = ranks >= 0
         row_of[ranks[mine]] = np.flatnonzero(mine)
-        row = row_of.take(scored_rank)
-        col = column_of_cap.astype(np.int32).take(cap)
-        miss = row < 0
-        miss |= col < 0
-        flat = row.astype(np.int64)
-        del row
-        flat *= matrix.shape[1]
-        flat += col
-        del col
-        flat[miss] = 0
-        got = matrix.ravel().take(flat)
-        del flat
-        if out is None:
-            got[miss] = np.nan
-            out = got
-        else:  # a source in two surveys, each capability in one: fill in this one's
-            np.copyto(out, got, where=~miss)
-    return out if out is not None else np.full(len(row_rank), np.nan)
+        row_of[-1] = -1  # the slot of output rows that read nothing
+        column_of = column_of_cap.astype(np.int64)
+        for start in range(0, len(row_rank), chunk):
+            part = slice(start, start + chunk)
+            ok = row_ok[part]
+            flat = row_of.take(np.where(ok, row_rank[part], n_scored))
+            col = column_of.take(np.where(ok, row_cap[part], 0))
+            hit = (flat >= 0) & (col >= 0)
+            flat *= width
+            flat += col
+            flat[~hit] = 0
+            np.copyto(out[part], flat_matrix.take(flat), where=hit)
+    return out
 
 
 def _combined_codes(frame: pd.DataFrame, keys: list[str]) -> np.ndarray | None:

@@ -749,8 +749,7 @@ def _stack_ratings_from(parts: list[_WideRatings]) -> _Stacked | None:
     present = [~np.isnan(p.values) for p in parts]
     with ThreadPoolExecutor(max_workers=2) as pool:
         # the numeric columns in the pool (numpy releases the GIL), the pseudonyms here
-        values = pool.submit(lambda: np.concatenate(
-            [p.values[m] for p, m in zip(parts, present, strict=True)]))
+        values = pool.submit(_stack_values, parts, present)
         items = pool.submit(_stack_items, parts, present)
         per_row = np.concatenate([m.sum(axis=1) for m in present])  # ratings of each row
         columns: dict[str, Any] = {}
@@ -777,6 +776,19 @@ def _stack_ratings_from(parts: list[_WideRatings]) -> _Stacked | None:
         columns["value"] = values.result()
     frame = pd.DataFrame({c: columns[c] for c in RESPONSE_COLUMNS}, copy=False)
     return _Stacked(frame, parts, person_codes, items.result()[1])
+
+
+def _stack_values(parts: list[_WideRatings], present: list[np.ndarray]) -> np.ndarray:
+    """The present values of the parts' matrices in row order, into one array, a block of
+    rows at a time (no full-size temporary)."""
+    out = np.empty(sum(int(m.sum()) for m in present))
+    at, step = 0, 1 << 14
+    for part, mask in zip(parts, present, strict=True):
+        for start in range(0, len(mask), step):
+            block = part.values[start:start + step][mask[start:start + step]]
+            out[at:at + len(block)] = block
+            at += len(block)
+    return out
 
 
 def _stack_items(parts: list[_WideRatings], present: list[np.ndarray]
