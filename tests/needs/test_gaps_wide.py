@@ -125,3 +125,14 @@ def test_two_ratings_of_one_source_are_averaged_from_the_table(exports, model, m
     assert calls == []
     pd.testing.assert_frame_equal(got, person_gaps(ratings.copy(), people, model),
                                   check_exact=True)
+
+
+def test_the_table_is_forgotten_with_the_table(exports):
+    import gc
+
+    ratings, _ = combine_surveys(*read(exports))
+    key = id(ratings)
+    assert key in gaps_module._STACKS
+    del ratings
+    gc.collect()
+    assert key not in gaps_module._STACKS  # nothing keeps the table or its matrices alive

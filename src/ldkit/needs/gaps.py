@@ -106,7 +106,9 @@ def _remember(stacked: _Stacked) -> None:
     shadow = frame.copy(deep=False)
     state = {c: _column_state(frame, c) for c in frame.columns}
     forget = _STACKS.pop  # bound now: still there when the table goes at interpreter exit
-    _STACKS[key] = (weakref.ref(frame, lambda _: forget(key, None)), shadow, state, stacked)
+    # the matrices and lookups, not the table itself (that would keep it alive)
+    kept = type(stacked)(None, stacked.parts, stacked.person_codes, stacked.item_capability)
+    _STACKS[key] = (weakref.ref(frame, lambda _: forget(key, None)), shadow, state, kept)
 
 
 def _unchanged_stack(ratings: pd.DataFrame) -> _Stacked | None:
