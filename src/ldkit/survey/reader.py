@@ -381,7 +381,9 @@ def read_survey(
         _exclude_partial(raw, cb, cols, exclude)
     # 4. who the respondent is
     id_col = cols[cb.respondent.id]
-    exclude(clean_text(frame[id_col]) == "", "missing respondent id",
+    # blank (after trimming) where the cell is: the pseudonym is missing exactly there
+    respondent_id = pseudonymize(frame[id_col], secret_bytes, prefix="r")
+    exclude(respondent_id.isna().to_numpy(), "missing respondent id",
             f"column '{id_col}' is blank")
     matched = None
     if roster is not None:
@@ -426,7 +428,6 @@ def read_survey(
         raise ValidationError(unmapped_problems, what=f"survey export {raw.file}")
 
     person_col = cols[cb.respondent.person_column]
-    respondent_id = pseudonymize(frame[id_col], secret_bytes, prefix="r")
     person_id = pseudonymize(frame[person_col], secret_bytes)
     submitted = _times(frame, raw.submitted)
     duration = _durations(frame, raw, submitted)
