@@ -42,6 +42,9 @@ def test_pseudonym_categorical_of_many_random_ids_is_pandas_categorical():
     (["2026/04/06 9:12:03 AM GMT+2", "2026/04/06 1:00:00 PM GMT+2"],
      ["2026-04-06 09:12:03", "2026-04-06 13:00:00"]),
     (["04/06/2026 09:12:03", "not a time"], ["2026-04-06 09:12:03", None]),
+    # padded ISO text, and a cell of spaces (blank): as the trimmed text
+    ([" 2025-02-28 21:03:15\t", "   ", "2025-03-01 08:00:00"],
+     ["2025-02-28 21:03:15", None, "2025-03-01 08:00:00"]),
 ])
 def test_times_fast_path_and_general_way(texts, expected):
     frame = pd.DataFrame({"t": pd.Series(texts, dtype=object)})

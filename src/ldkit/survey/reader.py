@@ -640,20 +640,24 @@ def unknown_roles(data: SurveyData, model: Any) -> pd.DataFrame:
 def _times(frame: pd.DataFrame, column: str | None) -> np.ndarray:
     """Times of a column as local wall time (datetime64[ns]); blank or unreadable -> NaT.
 
-    ISO 8601 text (Qualtrics, Microsoft Forms, tidy exports) is parsed in one pass;
-    any other text (Google Forms, SurveyMonkey dates) goes the general way.
+    ISO 8601 text (Qualtrics, Microsoft Forms, tidy exports) is parsed in one pass
+    (pandas' ISO 8601 parser trims each cell and reads a blank one as NaT); any other
+    text (Google Forms, SurveyMonkey dates, a cell of spaces) goes the general way.
     """
     if column is None:
         return np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[ns]")
-    text = pd.Series(clean_text(frame[column])).replace("", None)
     try:
-        parsed = pd.to_datetime(text, format="ISO8601")
+        parsed = pd.to_datetime(frame[column], format="ISO8601")
     except (ValueError, TypeError, OverflowError):
-        # Google Forms writes '2026/04/06 9:12:03 AM GMT+2': keep the local wall time, as
-        # the other layouts give it (dateutil would read 'GMT+2' with the POSIX sign, as
-        # UTC-2)
-        text = text.str.replace(r"\s*(?:GMT|UTC)[+-]\d{1,2}(?::?\d{2})?$", "", regex=True)
-        parsed = pd.to_datetime(text, errors="coerce", format="mixed", dayfirst=False)
+        text = pd.Series(clean_text(frame[column])).replace("", None)
+        try:
+            parsed = pd.to_datetime(text, format="ISO8601")
+        except (ValueError, TypeError, OverflowError):
+            # Google Forms writes '2026/04/06 9:12:03 AM GMT+2': keep the local wall time,
+            # as the other layouts give it (dateutil would read 'GMT+2' with the POSIX
+            # sign, as UTC-2)
+            text = text.str.replace(r"\s*(?:GMT|UTC)[+-]\d{1,2}(?::?\d{2})?$", "", regex=True)
+            parsed = pd.to_datetime(text, errors="coerce", format="mixed", dayfirst=False)
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_localize(None)
     return parsed.to_numpy(dtype="datetime64[ns]")
