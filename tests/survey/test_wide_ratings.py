@@ -139,3 +139,16 @@ def test_pseudonym_union_is_union_categoricals_of_each_part(seed):
 def test_pseudonym_union_leaves_text_with_nul_to_the_general_way():
     assert _pseudonym_union([np.array(["a\0", "b"], dtype=object)]) is None
     assert _pseudonym_union([np.array([1.5, "b"], dtype=object)]) is None
+
+
+@pytest.mark.parametrize("categories", [
+    np.array(["rb", "ra", "r\u00e9"], dtype=object),
+    pd.Index(["p2", "p1"]),
+    np.array([], dtype=object),
+])
+def test_dtype_of_distinct_categories_is_pandas_own(categories):
+    from ldkit.survey.reader import _distinct_dtype
+
+    got, want = _distinct_dtype(categories), pd.CategoricalDtype(categories)
+    assert got == want and not got.ordered
+    pd.testing.assert_index_equal(got.categories, want.categories)

@@ -773,7 +773,7 @@ def _stack_ratings_from(parts: list[_WideRatings]) -> _Stacked | None:
                 person_codes = row_codes
             codes = np.concatenate(row_codes).astype(_codes_dtype(len(categories)), copy=False)
             columns[col] = pd.Categorical.from_codes(np.repeat(codes, per_row),
-                                                     dtype=pd.CategoricalDtype(categories),
+                                                     dtype=_distinct_dtype(categories),
                                                      validate=False)
         if items.result() is None:
             return None
@@ -781,6 +781,19 @@ def _stack_ratings_from(parts: list[_WideRatings]) -> _Stacked | None:
         columns["value"] = values.result()
     frame = pd.DataFrame({c: columns[c] for c in RESPONSE_COLUMNS}, copy=False)
     return _Stacked(frame, parts, person_codes, items.result()[1])
+
+
+def _distinct_dtype(categories: Any) -> pd.CategoricalDtype:
+    """``pd.CategoricalDtype(categories)`` of categories known to be distinct (the
+    uniques of a factorization), without pandas hashing 200,000 pseudonyms again to
+    check it; the public constructor where pandas lacks that path."""
+    fast = getattr(pd.CategoricalDtype, "_from_fastpath", None)
+    if fast is not None:
+        try:
+            return fast(categories, False)
+        except TypeError:  # pragma: no cover - a pandas with another signature
+            pass
+    return pd.CategoricalDtype(categories)
 
 
 def _stack_values(parts: list[_WideRatings], present: list[np.ndarray]) -> np.ndarray:
