@@ -179,3 +179,25 @@ def test_the_allocator_switches_are_glibc_s_where_there_is_glibc():
         return float(np.ones(3_000_000).sum())
 
     assert total() == 3_000_000.0
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="no fork")
+def test_a_forked_child_gives_the_memory_back_and_is_not_locked_out(libc, monkeypatch):
+    import os
+
+    monkeypatch.setattr(_memory, "GIVE_BACK_AFTER", 60)
+    _memory.large_arrays(lambda: None)()  # memory held, a give-back pending
+    assert _memory._HOLDING
+    before = len(libc.calls)
+    _memory._LOCK.acquire()  # as if another thread held the lock at the fork
+    try:
+        pid = os.fork()
+        if pid == 0:  # the child: given back at once, and calls still run
+            ok = not _memory._HOLDING and _memory._TIMER is None
+            ok = ok and libc.calls[before:] == GIVEN_BACK
+            _memory.large_arrays(lambda: None)()
+            os._exit(0 if ok and libc.calls[before + 3:] == HELD else 1)
+    finally:
+        _memory._LOCK.release()
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

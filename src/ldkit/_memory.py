@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
+import os
 import platform
 import threading
 from collections.abc import Callable, Iterator
@@ -140,6 +141,19 @@ def _give_back_later() -> None:
     _TIMER = threading.Timer(GIVE_BACK_AFTER, _give_back)
     _TIMER.daemon = True
     _TIMER.start()
+
+
+def _after_fork_in_child() -> None:
+    """A forked child has none of the parent's threads: a lock another thread held at
+    the fork would stay locked, and a pending give-back would never come."""
+    global _LOCK, _TIMER
+    _LOCK = threading.Lock()
+    _TIMER = None
+    _give_back()  # unless a call (of the thread that forked) is still running
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 @contextlib.contextmanager

@@ -440,11 +440,12 @@ def _means_from_matrices(stacked: _Stacked, columns: dict[int, np.ndarray], rank
         matrix = np.ascontiguousarray(stacked.parts[k].values)
         flat_matrix = matrix.ravel()
         width = matrix.shape[1]
-        row_of = np.full(n_scored + 1, -1, dtype=np.int64)  # matrix row of each person;
+        # the matrix row of each person scored (-1: none), and a last slot, -1, for the
+        # output rows that read nothing
+        row_of = np.full(n_scored + 1, -1, dtype=np.int64)
         ranks = rank[stacked.person_codes[k]]  # code -1 reads rank's last slot, -1
         mine = ranks >= 0
         row_of[ranks[mine]] = np.flatnonzero(mine)
-        row_of[-1] = -1  # the slot of output rows that read nothing
         column_of = column_of_cap.astype(np.int64)
         for start in range(0, len(row_rank), chunk):
             part = slice(start, start + chunk)
