@@ -92,7 +92,9 @@ class SurveyData:
     responses : DataFrame
         One row per rating: respondent_id, person_id, item, capability,
         dimension, rater, value (float, on the codebook scale, reverse-scored
-        items already reversed).
+        items already reversed). Stacked from the answers read on first access
+        (:func:`ldkit.needs.combine_surveys` stacks several surveys from there
+        without building each survey's table).
     respondents : DataFrame
         One row per kept response: respondent_id, person_id, the codebook's
         attributes, submitted_at, duration_seconds, source_row. Never a name
