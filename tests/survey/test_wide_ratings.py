@@ -152,3 +152,13 @@ def test_dtype_of_distinct_categories_is_pandas_own(categories):
     got, want = _distinct_dtype(categories), pd.CategoricalDtype(categories)
     assert got == want and not got.ordered
     pd.testing.assert_index_equal(got.categories, want.categories)
+
+
+@pytest.mark.parametrize("texts", [["pb", "pA", "p10", "p9", "", "pa"],
+                                   ["p\u00e9", "pe", "P\u00c9", "pz", "p\U0001f600"]])
+def test_sortable_text_sorts_as_python_strings(texts):
+    from ldkit.survey.reader import _sortable
+
+    values = np.array(texts, dtype=object)
+    order = np.argsort(_sortable(values), kind="stable")
+    assert values[order].tolist() == sorted(texts)
