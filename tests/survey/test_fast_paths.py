@@ -146,3 +146,20 @@ def test_answers_mapped_from_cell_objects_as_cell_by_cell(tmp_path):
     np.testing.assert_array_equal(bad, np.isinf(want))
     want[np.isinf(want)] = np.nan
     np.testing.assert_array_equal(values, want)
+
+
+def test_dedupe_codes_group_rows_as_their_trimmed_folded_text():
+    from ldkit.survey.reader import _dedupe_codes
+
+    rng = np.random.default_rng(8)
+    mails = np.array(["ana@x.example", " ANA@X.example", "bob@x.example", "", None, "  ",
+                      "Bob@X.Example "], dtype=object)
+    units = np.array(["North", "north ", "South", None], dtype=object)
+    one = pd.Series(mails[rng.integers(0, len(mails), 500)], dtype=object)
+    two = pd.Series(units[rng.integers(0, len(units), 500)], dtype=object)
+    got = _dedupe_codes([one, two])
+    plain = pd.DataFrame({k: c.fillna("").astype(str).str.strip().str.casefold()
+                          for k, c in (("one", one), ("two", two))})
+    want = plain.groupby(["one", "two"], sort=False).ngroup().to_numpy()
+    # the same partition of the rows (numbers may differ)
+    assert len(set(zip(got, want, strict=True))) == len(set(got)) == len(set(want))

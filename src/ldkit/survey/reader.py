@@ -258,6 +258,18 @@ def _scale_lookup(cb: Codebook, scale: str) -> tuple[dict[str, float], float, fl
     return lookup, min(values), max(values)
 
 
+def _dedupe_codes(columns: list[pd.Series]) -> np.ndarray:
+    """One integer per row for its values of ``columns`` after trimming and case
+    folding (a missing cell as blank): rows with equal numbers are one person."""
+    combined = np.zeros(len(columns[0]), dtype=np.int64)
+    for col in columns:
+        codes, uniques = _factorize_cells(col)
+        texts = np.array([*(str(u).strip().casefold() for u in uniques), ""], dtype=object)
+        text_codes, distinct = pd.factorize(texts)
+        combined = pd.factorize(combined * len(distinct) + text_codes[codes])[0]
+    return combined
+
+
 def _map_answers(col: pd.Series, lookup: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
     """Values (NaN for blank) and a mask of non-blank answers that map to nothing."""
     codes, uniques = _factorize_cells(col)
@@ -437,24 +449,20 @@ def read_survey(
     # duplicates among the rows still in: keep the latest submission (then the last row)
     dedupe = [cols[c] for c in cb.respondent.dedupe_on] or [person_col]
     alive = reason == None  # noqa: E711
-    keys = pd.DataFrame({c: clean_text(frame[c], fold=True)[alive] for c in dedupe},
-                        index=frame.index[alive])
-    order = pd.DataFrame({"t": submitted[alive], "pos": np.flatnonzero(alive)})
-    order.index = keys.index
+    pos = np.flatnonzero(alive)
+    person = _dedupe_codes([frame[c] for c in dedupe])[alive]  # one number per person
     # by time (missing first: NaT is the smallest int64), then row; one lexsort on numbers
-    by_time = np.lexsort((order["pos"].to_numpy(), order["t"].to_numpy().view("int64")))
-    ranked = pd.concat([keys, order], axis=1).iloc[by_time]
-    dup = ranked.duplicated(subset=dedupe, keep="last")
+    by_time = np.lexsort((pos, submitted[alive].view("int64")))
+    person, pos = person[by_time], pos[by_time]
+    dup = pd.Series(person).duplicated(keep="last").to_numpy()
     if dup.any():
-        kept = ranked.drop_duplicates(subset=dedupe, keep="last")[[*dedupe, "pos"]]
-        pairs = ranked.loc[dup, [*dedupe, "pos"]].merge(
-            kept.rename(columns={"pos": "kept_pos"}), on=dedupe, how="left")
+        kept_at = np.full(int(person.max()) + 1, -1)
+        kept_at[person[~dup]] = pos[~dup]  # the last response of each person is kept
         mask = np.zeros(n, dtype=bool)
-        mask[pairs["pos"].to_numpy()] = True
+        mask[pos[dup]] = True
         text = np.full(n, "", dtype=object)
-        text[pairs["pos"].to_numpy()] = [
-            f"a later response of the same person is kept (row {rows_arr[k]})"
-            for k in pairs["kept_pos"].to_numpy()]
+        text[pos[dup]] = [f"a later response of the same person is kept (row {rows_arr[k]})"
+                          for k in kept_at[person[dup]]]
         exclude(mask, "duplicate respondent", text)
 
     keep = reason == None  # noqa: E711
