@@ -136,3 +136,16 @@ def test_the_table_is_forgotten_with_the_table(exports):
     del ratings
     gc.collect()
     assert key not in gaps_module._STACKS  # nothing keeps the table or its matrices alive
+
+
+def test_without_copy_on_write_the_table_is_not_remembered(exports, model, monkeypatch):
+    """pandas 2 without copy-on-write changes a shared column in place, unseen: there
+    the matrices are never read."""
+    assert gaps_module._copy_on_write() is (int(pd.__version__.split(".")[0]) >= 3
+                                            or pd.get_option("mode.copy_on_write") is True)
+    monkeypatch.setattr(gaps_module, "_copy_on_write", lambda: False)
+    calls = from_matrices(monkeypatch)
+    ratings, people = combine_surveys(*read(exports))
+    assert id(ratings) not in gaps_module._STACKS
+    person_gaps(ratings, people, model)
+    assert calls == []

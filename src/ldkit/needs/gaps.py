@@ -67,7 +67,7 @@ def combine_surveys(*surveys: SurveyData) -> tuple[pd.DataFrame, pd.DataFrame]:
     people = pd.concat([s.respondents.reindex(columns=keep) for s in surveys],
                        ignore_index=True)
     people = people.dropna(subset=["person_id"]).drop_duplicates("person_id", keep="first")
-    if stacked is not None and len(ratings):
+    if stacked is not None and len(ratings) and _copy_on_write():
         _remember(stacked)
     return ratings, people.reset_index(drop=True)
 
@@ -89,6 +89,17 @@ def _stack_unread(surveys: Sequence[SurveyData]) -> _Stacked | None:
 # unchanged (see _unchanged_stack).
 _STACKS: dict[int, tuple[weakref.ref, pd.DataFrame, dict[str, tuple[int, object]],
                          _Stacked]] = {}
+
+
+def _copy_on_write() -> bool:
+    """Whether pandas copies a shared column before changing it (always from pandas 3;
+    an option in pandas 2): what tells a changed table from an unchanged one."""
+    if int(pd.__version__.split(".")[0]) >= 3:
+        return True
+    try:
+        return pd.get_option("mode.copy_on_write") is True
+    except (KeyError, pd.errors.OptionError):  # pragma: no cover - older pandas
+        return False
 
 
 def _column_state(frame: pd.DataFrame, column: str) -> tuple[int, object]:
