@@ -170,3 +170,41 @@ def test_person_gaps_against_a_plain_groupby_and_merge(model):
     # the same from the stacked categorical table combine_surveys gives
     cat = r.astype({c: "category" for c in ("person_id", "capability", "dimension", "rater")})
     pd.testing.assert_frame_equal(person_gaps(cat, people, model, rater_weights=weights), got)
+
+
+@pytest.mark.parametrize("by", [("role", "capability"), ("capability", "role"), ("domain",),
+                                ("role", "domain", "capability")])
+def test_gap_table_on_categorical_keys_equals_a_plain_groupby(by):
+    """Categorical keys take a one-integer-key grouping: the same groups, in the same
+    order (first appearance), the same numbers as a plain groupby on text keys."""
+    rng = np.random.default_rng(11)
+    n = 3000
+    roles = pd.Categorical(rng.choice(["kam", "rep", "msl", None], n, p=[.4, .3, .25, .05]),
+                           categories=["msl", "kam", "rep", "unused"])
+    caps = pd.Categorical(rng.choice(["ap", "co", "sm"], n),
+                          categories=["sm", "co", "ap", "zz"])
+    level = rng.integers(1, 5, n)
+    self_, manager = rng.integers(1, 5, n).astype(float), rng.integers(1, 5, n).astype(float)
+    manager[rng.random(n) < 0.3] = np.nan
+    current = np.where(np.isnan(manager), self_, (self_ + manager) / 2)
+    g = pd.DataFrame({"person_id": [f"p{i}" for i in range(n)], "role": roles,
+                      "capability": caps, "domain": pd.Categorical(np.where(
+                          np.asarray(caps) == "ap", "d1", "d2"), categories=["d2", "d1"]),
+                      "required_level": level, "weight": 2.0, "self": self_,
+                      "manager": manager, "peer": np.nan, "current": current,
+                      "gap": level - current, "below": pd.array(current < level, "boolean")})
+    keys = list(by)
+    got = gap_table(g, by=keys, min_n=1)
+    text = g.astype({k: object for k in keys})  # the general way: a groupby on text keys
+    want = gap_table(text, by=keys, min_n=1)
+    pd.testing.assert_frame_equal(got.astype({k: want[k].dtype for k in keys}), want)
+    for k in keys:
+        assert got[k].dtype == g[k].dtype
+    plain = text.groupby(keys, sort=False).agg(n=("current", "count"),
+                                               mean_gap=("gap", "mean"),
+                                               mean_manager=("manager", "mean"),
+                                               n_manager=("manager", "count")).reset_index()
+    assert got[keys].astype(str).values.tolist() == plain[keys].astype(str).values.tolist()
+    np.testing.assert_array_equal(got["n"].to_numpy(float), plain["n"].to_numpy(float))
+    np.testing.assert_allclose(got["mean_gap"], plain["mean_gap"], rtol=0, atol=0)
+    np.testing.assert_allclose(got["mean_manager"], plain["mean_manager"], rtol=0, atol=0)

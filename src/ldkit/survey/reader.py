@@ -19,6 +19,9 @@ on its identifier before that.
 
 from __future__ import annotations
 
+import ctypes
+import itertools
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
@@ -61,6 +64,25 @@ RESPONSE_COLUMNS = ["respondent_id", "person_id", "item", "capability", "dimensi
 FALSE_VALUES = {"false", "0", "no", "n", "f"}
 
 
+class _Responses:
+    """The ``responses`` field of :class:`SurveyData`: given as a DataFrame, or as the
+    wide ratings of the rows read (:class:`_WideRatings`), stacked on first access and
+    kept."""
+
+    def __get__(self, obj: Any, owner: Any = None) -> pd.DataFrame:
+        if obj is None:
+            raise AttributeError("responses")  # a required field, without a default
+        value = obj.__dict__["_responses"]
+        if isinstance(value, _WideRatings):
+            value = _stack_ratings([value])
+            obj.__dict__["_responses"] = value
+        return value
+
+    def __set__(self, obj: Any, value: pd.DataFrame | _WideRatings) -> None:
+        obj.__dict__["_responses"] = value
+        obj.__dict__["_wide"] = value if isinstance(value, _WideRatings) else None
+
+
 @dataclass(frozen=True)
 class SurveyData:
     """A survey export read against its codebook.
@@ -70,7 +92,9 @@ class SurveyData:
     responses : DataFrame
         One row per rating: respondent_id, person_id, item, capability,
         dimension, rater, value (float, on the codebook scale, reverse-scored
-        items already reversed).
+        items already reversed). Stacked from the answers read on first access
+        (:func:`ldkit.needs.combine_surveys` stacks several surveys from there
+        without building each survey's table).
     respondents : DataFrame
         One row per kept response: respondent_id, person_id, the codebook's
         attributes, submitted_at, duration_seconds, source_row. Never a name
@@ -89,7 +113,7 @@ class SurveyData:
         pseudonymized), responded (a kept response), respondent_id.
     """
 
-    responses: pd.DataFrame
+    responses: pd.DataFrame = _Responses()  # type: ignore[assignment]
     respondents: pd.DataFrame
     excluded: pd.DataFrame
     source: str
@@ -135,14 +159,41 @@ class SurveyData:
         return table[order]
 
 
+def _factorize_cells(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize`` of a column of text cells, grouping the cells by string object.
+
+    pandas' CSV parser gives the identical cells of a column one string object (per
+    chunk of rows, and Python keeps one object per single character), so the 100,000
+    cells of a rating column point to a handful of objects: grouping them by address
+    (the object pointers of the array, read as integers) is a factorization of
+    integers, four times faster than hashing 100,000 strings. The same text held by two
+    objects keeps two codes: callers work out each code's text, to the same result.
+    Missing cells (None, NaN), and columns of many distinct objects (identifiers), take
+    ``pd.factorize``. Returns codes (-1: missing) and one object per code.
+    """
+    values = col.to_numpy() if isinstance(col, pd.Series) else np.asarray(col)
+    if values.dtype == object and values.ndim == 1 and values.flags.c_contiguous and len(
+            values):
+        address = np.ctypeslib.as_array(
+            (ctypes.c_ssize_t * len(values)).from_address(values.ctypes.data))
+        codes, where = pd.factorize(address)
+        if len(where) * 50 <= len(values):
+            # the objects themselves, by address (alive: ``values`` holds them)
+            objects = [ctypes.cast(int(a), ctypes.py_object).value for a in where]
+            if all(isinstance(o, str) for o in objects):
+                return codes, np.array([*objects, ""], dtype=object)[:-1]
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes, np.asarray(uniques, dtype=object)
+
+
 def clean_text(col: pd.Series, *, fold: bool = False) -> np.ndarray:
     """Trimmed (and case-folded) text of a column as an object array; missing -> "".
 
     Works on the distinct values only (a survey column has few), so it stays fast on
     100,000-row exports where a per-cell ``.str.strip()`` would not.
     """
-    codes, uniques = pd.factorize(col, use_na_sentinel=True)
-    cleaned = [str(u).strip() for u in np.asarray(uniques, dtype=object)]
+    codes, uniques = _factorize_cells(col)
+    cleaned = [str(u).strip() for u in uniques]
     if fold:
         cleaned = [u.casefold() for u in cleaned]
     return np.array([*cleaned, ""], dtype=object)[codes]
@@ -207,10 +258,22 @@ def _scale_lookup(cb: Codebook, scale: str) -> tuple[dict[str, float], float, fl
     return lookup, min(values), max(values)
 
 
+def _dedupe_codes(columns: list[pd.Series]) -> np.ndarray:
+    """One integer per row for its values of ``columns`` after trimming and case
+    folding (a missing cell as blank): rows with equal numbers are one person."""
+    combined = np.zeros(len(columns[0]), dtype=np.int64)
+    for col in columns:
+        codes, uniques = _factorize_cells(col)
+        texts = np.array([*(str(u).strip().casefold() for u in uniques), ""], dtype=object)
+        text_codes, distinct = pd.factorize(texts)
+        combined = pd.factorize(combined * len(distinct) + text_codes[codes])[0]
+    return combined
+
+
 def _map_answers(col: pd.Series, lookup: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
     """Values (NaN for blank) and a mask of non-blank answers that map to nothing."""
-    codes, uniques = pd.factorize(col, use_na_sentinel=True)
-    texts = (str(u).strip().casefold() for u in np.asarray(uniques, dtype=object))
+    codes, uniques = _factorize_cells(col)
+    texts = (str(u).strip().casefold() for u in uniques)
     mapped = np.array([lookup.get(u, np.inf) if u != "" else np.nan for u in texts] + [np.nan],
                       dtype="float64")
     values = mapped[codes]
@@ -332,7 +395,9 @@ def read_survey(
         _exclude_partial(raw, cb, cols, exclude)
     # 4. who the respondent is
     id_col = cols[cb.respondent.id]
-    exclude(clean_text(frame[id_col]) == "", "missing respondent id",
+    # blank (after trimming) where the cell is: the pseudonym is missing exactly there
+    respondent_id = pseudonymize(frame[id_col], secret_bytes, prefix="r")
+    exclude(respondent_id.isna().to_numpy(), "missing respondent id",
             f"column '{id_col}' is blank")
     matched = None
     if roster is not None:
@@ -350,7 +415,7 @@ def read_survey(
 
     # answers -> numbers, item by item (one column each, rows as in the export); an answer
     # off its scale is dropped, not its row
-    values = np.empty((n, len(cb.items)), dtype="float64")
+    values = np.empty((n, len(cb.items)), dtype="float64", order="F")  # filled by column
     unmapped: dict[str, np.ndarray] = {}
     unmapped_problems: list[Problem] = []
     lookups = {s: _scale_lookup(cb, s) for s in cb.scales}
@@ -377,7 +442,6 @@ def read_survey(
         raise ValidationError(unmapped_problems, what=f"survey export {raw.file}")
 
     person_col = cols[cb.respondent.person_column]
-    respondent_id = pseudonymize(frame[id_col], secret_bytes, prefix="r")
     person_id = pseudonymize(frame[person_col], secret_bytes)
     submitted = _times(frame, raw.submitted)
     duration = _durations(frame, raw, submitted)
@@ -385,24 +449,20 @@ def read_survey(
     # duplicates among the rows still in: keep the latest submission (then the last row)
     dedupe = [cols[c] for c in cb.respondent.dedupe_on] or [person_col]
     alive = reason == None  # noqa: E711
-    keys = pd.DataFrame({c: clean_text(frame[c], fold=True)[alive] for c in dedupe},
-                        index=frame.index[alive])
-    order = pd.DataFrame({"t": submitted[alive], "pos": np.flatnonzero(alive)})
-    order.index = keys.index
+    pos = np.flatnonzero(alive)
+    person = _dedupe_codes([frame[c] for c in dedupe])[alive]  # one number per person
     # by time (missing first: NaT is the smallest int64), then row; one lexsort on numbers
-    by_time = np.lexsort((order["pos"].to_numpy(), order["t"].to_numpy().view("int64")))
-    ranked = pd.concat([keys, order], axis=1).iloc[by_time]
-    dup = ranked.duplicated(subset=dedupe, keep="last")
+    by_time = np.lexsort((pos, submitted[alive].view("int64")))
+    person, pos = person[by_time], pos[by_time]
+    dup = pd.Series(person).duplicated(keep="last").to_numpy()
     if dup.any():
-        kept = ranked.drop_duplicates(subset=dedupe, keep="last")[[*dedupe, "pos"]]
-        pairs = ranked.loc[dup, [*dedupe, "pos"]].merge(
-            kept.rename(columns={"pos": "kept_pos"}), on=dedupe, how="left")
+        kept_at = np.full(int(person.max()) + 1, -1)
+        kept_at[person[~dup]] = pos[~dup]  # the last response of each person is kept
         mask = np.zeros(n, dtype=bool)
-        mask[pairs["pos"].to_numpy()] = True
+        mask[pos[dup]] = True
         text = np.full(n, "", dtype=object)
-        text[pairs["pos"].to_numpy()] = [
-            f"a later response of the same person is kept (row {rows_arr[k]})"
-            for k in pairs["kept_pos"].to_numpy()]
+        text[pos[dup]] = [f"a later response of the same person is kept (row {rows_arr[k]})"
+                          for k in kept_at[person[dup]]]
         exclude(mask, "duplicate respondent", text)
 
     keep = reason == None  # noqa: E711
@@ -434,7 +494,9 @@ def read_survey(
     respondents["respondent_id"] = respondents["respondent_id"].astype("string")
     respondents["person_id"] = respondents["person_id"].astype("string")
 
-    responses = _melt(cb.items, values, keep, respondent_id.to_numpy(), person_id.to_numpy())
+    ratings = _WideRatings(cb.items, values[keep], respondent_id.to_numpy()[keep],
+                           person_id.to_numpy()[keep])
+    del values
     rid = respondent_id.to_numpy()
     parts = [pd.DataFrame({
         "source_row": rows_arr[~keep],
@@ -465,7 +527,7 @@ def read_survey(
     roster_table = None
     if roster is not None:
         roster_table = _roster_table(roster, cb, secret_bytes, matched, keep, rid)
-    return SurveyData(responses, respondents.reset_index(drop=True), excluded, raw.layout,
+    return SurveyData(ratings, respondents.reset_index(drop=True), excluded, raw.layout,
                       raw.file, raw.encoding, n, cb, roster_table)
 
 
@@ -588,20 +650,24 @@ def unknown_roles(data: SurveyData, model: Any) -> pd.DataFrame:
 def _times(frame: pd.DataFrame, column: str | None) -> np.ndarray:
     """Times of a column as local wall time (datetime64[ns]); blank or unreadable -> NaT.
 
-    ISO 8601 text (Qualtrics, Microsoft Forms, tidy exports) is parsed in one pass;
-    any other text (Google Forms, SurveyMonkey dates) goes the general way.
+    ISO 8601 text (Qualtrics, Microsoft Forms, tidy exports) is parsed in one pass
+    (pandas' ISO 8601 parser trims each cell and reads a blank one as NaT); any other
+    text (Google Forms, SurveyMonkey dates, a cell of spaces) goes the general way.
     """
     if column is None:
         return np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[ns]")
-    text = pd.Series(clean_text(frame[column])).replace("", None)
     try:
-        parsed = pd.to_datetime(text, format="ISO8601")
+        parsed = pd.to_datetime(frame[column], format="ISO8601")
     except (ValueError, TypeError, OverflowError):
-        # Google Forms writes '2026/04/06 9:12:03 AM GMT+2': keep the local wall time, as
-        # the other layouts give it (dateutil would read 'GMT+2' with the POSIX sign, as
-        # UTC-2)
-        text = text.str.replace(r"\s*(?:GMT|UTC)[+-]\d{1,2}(?::?\d{2})?$", "", regex=True)
-        parsed = pd.to_datetime(text, errors="coerce", format="mixed", dayfirst=False)
+        text = pd.Series(clean_text(frame[column])).replace("", None)
+        try:
+            parsed = pd.to_datetime(text, format="ISO8601")
+        except (ValueError, TypeError, OverflowError):
+            # Google Forms writes '2026/04/06 9:12:03 AM GMT+2': keep the local wall time,
+            # as the other layouts give it (dateutil would read 'GMT+2' with the POSIX
+            # sign, as UTC-2)
+            text = text.str.replace(r"\s*(?:GMT|UTC)[+-]\d{1,2}(?::?\d{2})?$", "", regex=True)
+            parsed = pd.to_datetime(text, errors="coerce", format="mixed", dayfirst=False)
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_localize(None)
     return parsed.to_numpy(dtype="datetime64[ns]")
@@ -619,51 +685,206 @@ def _durations(frame: pd.DataFrame, raw: RawExport, submitted: np.ndarray) -> np
     return np.full(len(frame), np.nan)
 
 
-def _melt(items: tuple[Item, ...], values: np.ndarray, keep: np.ndarray,
-          respondent_id: np.ndarray, person_id: np.ndarray) -> pd.DataFrame:
-    """Stack the item columns (``values``, rows x items) of the kept rows into one row per
-    present rating.
+@dataclass(frozen=True, eq=False)
+class _WideRatings:
+    """The ratings of the kept rows as read: a rows x items matrix, stacked on demand.
 
-    Built on category codes (a respondent's codes repeated over their ratings, an
-    item's codes over its respondents), never on strings, and without a copy of the
-    kept rows: 100,000 respondents x 120 items make 12 million rows.
+    ``values`` holds one column per codebook item (NaN: no rating), ``respondent_id``
+    and ``person_id`` the pseudonyms of its rows. :func:`_stack_ratings` stacks one or
+    several of them into the tidy ``responses`` table (one row per present rating,
+    rows in order, each row's items in codebook order), once: a survey's
+    ``responses`` and :func:`ldkit.needs.combine_surveys` both stack from here, so
+    that 100,000 respondents x 180 items are never stacked twice.
     """
-    n_keep = int(keep.sum())
-    if not items or n_keep == 0:
-        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "value" else "string")
-                             for c in RESPONSE_COLUMNS})
-    present = ~np.isnan(values)
-    present[~keep] = False
-    per_row = present.sum(axis=1)  # ratings per row (0 if excluded), row-major
 
-    def by_respondent(ids: np.ndarray) -> pd.Categorical:
-        cat = _pseudonym_categorical(ids[keep])  # the categories of the kept rows only
-        codes = np.full(len(ids), -1, dtype=cat.codes.dtype)
-        codes[keep] = cat.codes
-        return pd.Categorical.from_codes(np.repeat(codes, per_row), dtype=cat.dtype,
-                                         validate=False)
+    items: tuple[Item, ...]
+    values: np.ndarray
+    respondent_id: np.ndarray
+    person_id: np.ndarray
 
-    # the item (column) of each rating, once; its other attributes by lookup
-    item_at = np.broadcast_to(np.arange(len(items), dtype=np.int16), present.shape)[present]
 
-    def by_item(attr: str) -> pd.Categorical:
-        labels = [getattr(i, attr) for i in items]
-        uniques = list(dict.fromkeys(labels))
-        codes = np.array([uniques.index(x) for x in labels], dtype=np.int16)
-        if len(uniques) < 128:
-            codes = codes.astype(np.int8)
-        return pd.Categorical.from_codes(codes[item_at], dtype=pd.CategoricalDtype(uniques),
-                                         validate=False)
+def _empty_responses() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="float64" if c == "value" else "string")
+                         for c in RESPONSE_COLUMNS})
 
-    return pd.DataFrame({
-        "respondent_id": by_respondent(respondent_id),
-        "person_id": by_respondent(person_id),
-        "item": by_item("item"),
-        "capability": by_item("capability"),
-        "dimension": by_item("dimension"),
-        "rater": by_item("rater"),
-        "value": values[present],
-    }, copy=False)
+
+def _codes_dtype(n: int) -> type:
+    """The smallest integer type of the codes of ``n`` categories (and -1)."""
+    return np.int8 if n < 2**7 else np.int16 if n < 2**15 else np.int32 if n < 2**31 else (
+        np.int64)
+
+
+def _union_codes(parts: list[pd.Categorical]) -> tuple[pd.Index, type, list[np.ndarray | None]]:
+    """Categories of ``union_categoricals(parts, ignore_order=True)`` (the first part's
+    categories first, in their order, then each further part's new ones), the codes'
+    dtype, and per part the lookup from its codes to union codes (None: the same)."""
+    categories = parts[0].categories.append([p.categories for p in parts[1:]]).unique()
+    dtype = _codes_dtype(len(categories))
+    lookups: list[np.ndarray | None] = []
+    for k, part in enumerate(parts):
+        position = (np.arange(len(part.categories)) if k == 0 else
+                    categories.get_indexer_for(part.categories))
+        if np.array_equal(position, np.arange(len(position))):
+            lookups.append(None)
+        else:
+            lookups.append(np.append(position, -1).astype(dtype))  # code -1 stays -1
+    return categories, dtype, lookups
+
+
+@dataclass(frozen=True, eq=False)
+class _Stacked:
+    """A table of stacked ratings and where its rows come from: per part (survey), the
+    code of each row's person and of each item's capability in the table's categories."""
+
+    frame: pd.DataFrame
+    parts: list[_WideRatings]
+    person_codes: list[np.ndarray]
+    item_capability: list[np.ndarray]
+
+
+def _stack_ratings(parts: list[_WideRatings]) -> pd.DataFrame | None:
+    """The tidy ratings of several surveys stacked in order, built once from their wide
+    matrices: the ``responses`` of each, stacked as :func:`ldkit.needs.combine_surveys`
+    stacks them (categoricals over the union of their categories).
+
+    Built on category codes (a respondent's code repeated over their ratings, an item's
+    code over its respondents), never on strings: 100,000 respondents x 180 items make
+    18 million rows. None where the categories of a column are of different kinds
+    across the parts (the general way, ``union_categoricals``, decides then).
+    """
+    stacked = _stack_ratings_from(parts)
+    return None if stacked is None else stacked.frame
+
+
+def _stack_ratings_from(parts: list[_WideRatings]) -> _Stacked | None:
+    """:func:`_stack_ratings`, with where the rows come from."""
+    if any(not p.items or not len(p.values) for p in parts):
+        # no ratings in a part: its table is the empty one, whose columns are text
+        return _Stacked(_empty_responses(), parts, [], []) if len(parts) == 1 else None
+    present = [~np.isnan(p.values) for p in parts]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # the numeric columns in the pool (numpy releases the GIL), the pseudonyms here
+        values = pool.submit(_stack_values, parts, present)
+        items = pool.submit(_stack_items, parts, present)
+        per_row = np.concatenate([m.sum(axis=1) for m in present])  # ratings of each row
+        columns: dict[str, Any] = {}
+        for col in ("respondent_id", "person_id"):
+            union = _pseudonym_union([getattr(p, col) for p in parts])
+            if union is None:  # not plain text: each part's categories, then their union
+                cats = [_pseudonym_categorical(getattr(p, col)) for p in parts]
+                if len({str(c.categories.dtype) for c in cats}) > 1:
+                    return None
+                categories, _, lookups = _union_codes(cats)
+                row_codes = [c.codes if lookup is None else lookup[c.codes]
+                             for c, lookup in zip(cats, lookups, strict=True)]
+            else:
+                categories, row_codes = union
+            if col == "person_id":
+                person_codes = row_codes
+            codes = np.concatenate(row_codes).astype(_codes_dtype(len(categories)), copy=False)
+            columns[col] = pd.Categorical.from_codes(np.repeat(codes, per_row),
+                                                     dtype=_distinct_dtype(categories),
+                                                     validate=False)
+        if items.result() is None:
+            return None
+        columns.update(items.result()[0])
+        columns["value"] = values.result()
+    frame = pd.DataFrame({c: columns[c] for c in RESPONSE_COLUMNS}, copy=False)
+    return _Stacked(frame, parts, person_codes, items.result()[1])
+
+
+def _distinct_dtype(categories: Any) -> pd.CategoricalDtype:
+    """``pd.CategoricalDtype(categories)`` of categories known to be distinct (the
+    uniques of a factorization), without pandas hashing 200,000 pseudonyms again to
+    check it; the public constructor where pandas lacks that path."""
+    fast = getattr(pd.CategoricalDtype, "_from_fastpath", None)
+    if fast is not None:
+        try:
+            return fast(categories, False)
+        except TypeError:  # pragma: no cover - a pandas with another signature
+            pass
+    return pd.CategoricalDtype(categories)
+
+
+def _stack_values(parts: list[_WideRatings], present: list[np.ndarray]) -> np.ndarray:
+    """The present values of the parts' matrices in row order, into one array, a block of
+    rows at a time (no full-size temporary)."""
+    out = np.empty(sum(int(m.sum()) for m in present))
+    at, step = 0, 1 << 14
+    for part, mask in zip(parts, present, strict=True):
+        for start in range(0, len(mask), step):
+            block = part.values[start:start + step][mask[start:start + step]]
+            out[at:at + len(block)] = block
+            at += len(block)
+    return out
+
+
+def _stack_items(parts: list[_WideRatings], present: list[np.ndarray]
+                 ) -> tuple[dict[str, pd.Categorical], list[np.ndarray]] | None:
+    """The item, capability, dimension and rater columns of :func:`_stack_ratings`: the
+    item (a column of one part) of each rating numbered across the parts, once; its
+    attributes by lookup. And per part the capability code of each item. None where
+    their categories are of different kinds."""
+    widths = [len(p.items) for p in parts]
+    item_at = np.concatenate([
+        np.broadcast_to(np.arange(offset, offset + width, dtype=np.int16), m.shape)[m]
+        for offset, width, m in zip(np.cumsum([0, *widths]), widths, present, strict=False)])
+    columns = {}
+    for attr in ("item", "capability", "dimension", "rater"):
+        cats = []
+        for p in parts:
+            labels = [getattr(i, attr) for i in p.items]
+            uniques = list(dict.fromkeys(labels))
+            cats.append(pd.Categorical.from_codes(
+                np.array([uniques.index(x) for x in labels], dtype=np.int32),
+                dtype=pd.CategoricalDtype(uniques), validate=False))
+        if len({str(c.categories.dtype) for c in cats}) > 1:
+            return None
+        categories, dtype, lookups = _union_codes(cats)
+        lookup = np.concatenate([c.codes if lk is None else lk[c.codes]
+                                 for c, lk in zip(cats, lookups, strict=True)]).astype(dtype)
+        columns[attr] = pd.Categorical.from_codes(lookup[item_at],
+                                                  dtype=pd.CategoricalDtype(categories),
+                                                  validate=False)
+        if attr == "capability":
+            item_capability = np.split(lookup.astype(np.int64), np.cumsum(widths)[:-1])
+    return columns, item_capability
+
+
+def _pseudonym_union(parts: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]] | None:
+    """The categories and, per part, the codes of the union of ``_pseudonym_categorical``
+    of each part (the first part's sorted pseudonyms, then each further part's new ones,
+    sorted): one factorization of all parts at once. None if a value is not plain text
+    or missing.
+    """
+    lengths = [len(p) for p in parts]
+    codes, uniques = pd.factorize(np.concatenate(parts), use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)
+    if not all(isinstance(u, str) and "\0" not in u for u in uniques):
+        return None
+    # uniques come in order of first appearance: those new in part k are one run of codes
+    ends = np.cumsum(lengths)
+    starts = ends - np.asarray(lengths)
+    new_until = [0]
+    for a, b in zip(starts, ends, strict=True):
+        new_until.append(max(new_until[-1], int(codes[a:b].max()) + 1 if b > a else 0))
+    order = np.concatenate([
+        start + np.argsort(_sortable(uniques[start:stop]), kind="stable")
+        for start, stop in itertools.pairwise(new_until)])
+    rank = np.empty(len(uniques) + 1, dtype=_codes_dtype(len(uniques)))
+    rank[order] = np.arange(len(order))
+    rank[-1] = -1  # missing stays missing
+    return uniques[order], [rank[codes[a:b]] for a, b in zip(starts, ends, strict=True)]
+
+
+def _sortable(texts: np.ndarray) -> np.ndarray:
+    """Text without NUL as fixed-width numpy strings that sort in code point order, as
+    ``str`` does: bytes where it is all ASCII (pseudonyms are; a quarter of the memory
+    to compare), else UCS-4."""
+    try:
+        return texts.astype("S")
+    except UnicodeEncodeError:
+        return texts.astype(str)
 
 
 def _pseudonym_categorical(ids: np.ndarray) -> pd.Categorical:
