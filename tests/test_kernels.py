@@ -335,7 +335,7 @@ def test_preload_for_takes_what_the_notebooks_use_from_vetted_packages(tmp_path)
 
 def test_preload_more_imports_before_the_next_fork(tmp_path):
     with ForkServer(preload=["ipykernel.kernelapp"]) as warm:
-        warm.preload_more(["wave", "ldkit_no_such_module"])
+        warm.preload_more(["wave", "ldkit_no_such_module", "matplotlib_inline.backend_inline"])
         warm.preload_more([])
         km = manager(warm, tmp_path)
         code = "import json, sys\nprint(json.dumps({'wave': 'wave' in sys.modules}))"
@@ -349,5 +349,8 @@ def test_preload_more_imports_before_the_next_fork(tmp_path):
 
         assert asyncio.run(run()) == {"wave": True}
         assert "cannot preload ldkit_no_such_module" in warm.log_tail()
+        assert "matplotlib_inline.backend_inline must not be preloaded: skipped" in \
+            warm.log_tail()
+        assert warm.alive()
         with pytest.raises(ParameterError, match=r"'modules' parameter of ForkServer\.preload"):
             warm.preload_more("wave")

@@ -739,8 +739,15 @@ class _ParentCommands:
                     names = json.loads(line)["preload"]
                 except (ValueError, KeyError, TypeError):
                     continue
-                if isinstance(names, list):
-                    _import_all(str(name) for name in names if name not in sys.modules)
+                if not isinstance(names, list):
+                    continue
+                names = [str(name) for name in names if name not in sys.modules]
+                for name in [n for n in names if n.split(".")[0] == "matplotlib_inline"]:
+                    # at start-up the server refuses it and ends; once serving, it skips it
+                    print(f"ldkit fork server: {name} must not be preloaded: skipped",
+                          file=sys.stderr, flush=True)
+                    names.remove(name)
+                _import_all(names)
 
 
 _WARMED: list[bool] = []
