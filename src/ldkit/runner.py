@@ -926,6 +926,7 @@ SAVE_EVERY_S = 1.0
 """While cells run, the executed copy is written at most this often (papermill writes it
 before and after every cell); always at the start, after a failure and at the end."""
 
+
 @functools.cache
 def _engine() -> str:
     """papermill's nbclient engine, registered as "ldkit", with two changes.

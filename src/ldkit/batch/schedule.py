@@ -163,7 +163,7 @@ def run_batch(
     if executor == "local":  # its fork server imports while the engagements are prepared
         pool = _LocalExecutor(workers, mode, notes)
     try:
-        if pool is not None:  # the notebooks' imports, while the engagements are prepared
+        if pool is not None:  # what the notebooks import: the server imports it meanwhile
             pool.preload(_notebook_paths(engagements, only))
         states = [_prepare(str(e), i, only=only, resume=resume)
                   for i, e in enumerate(engagements)]
