@@ -91,6 +91,18 @@ def test_a_changed_table_is_read_as_it_now_is(exports, model, change):
     pd.testing.assert_frame_equal(got, want, check_exact=True)
 
 
+def test_a_write_straight_into_the_values_is_refused(exports, model):
+    """Copy-on-write does not see a write into the column's own array: it is refused, so
+    person_gaps never reads matrices that the table no longer matches; pandas' writes
+    (above) still work."""
+    ratings, people = combine_surveys(*read(exports))
+    with pytest.raises(ValueError, match="read-only"):
+        ratings["value"].array[:500] = 4.0
+    ratings.loc[ratings.index[:500], "value"] = 4.0
+    pd.testing.assert_frame_equal(person_gaps(ratings, people, model),
+                                  person_gaps(ratings.copy(), people, model), check_exact=True)
+
+
 def test_the_table_of_another_call_or_a_scale_map_is_read_from_the_table(exports, model,
                                                                           monkeypatch):
     calls = from_matrices(monkeypatch)

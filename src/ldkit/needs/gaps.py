@@ -52,7 +52,7 @@ def combine_surveys(*surveys: SurveyData) -> tuple[pd.DataFrame, pd.DataFrame]:
     """
     if not surveys:
         raise param_error("surveys", "combine_surveys", "at least one SurveyData", surveys)
-    stacked = _stack_unread(surveys)
+    stacked = _stack_unread(surveys, locked=_copy_on_write())
     ratings = None if stacked is None else stacked.frame
     if ratings is None:
         tables = [s.responses for s in surveys]
@@ -72,16 +72,21 @@ def combine_surveys(*surveys: SurveyData) -> tuple[pd.DataFrame, pd.DataFrame]:
     return ratings, people.reset_index(drop=True)
 
 
-def _stack_unread(surveys: Sequence[SurveyData]) -> _Stacked | None:
+def _stack_unread(surveys: Sequence[SurveyData], *, locked: bool) -> _Stacked | None:
     """The surveys' ratings stacked straight from their wide matrices, where none of
     their ``responses`` tables has been built yet (so none can have been changed):
-    the table stacking those tables gives, without building them. None otherwise."""
+    the table stacking those tables gives, without building them. None otherwise.
+
+    ``locked``: its values are a read-only array, so that a write straight into it
+    (``ratings["value"].array[i] = x``, which copy-on-write does not see) is refused
+    instead of going unseen by :func:`person_gaps`; pandas' own writes copy the column
+    first while :func:`_remember` holds its shallow copy."""
     from ldkit.survey.reader import _stack_ratings_from, _WideRatings
 
     wide = [s.__dict__.get("_responses") for s in surveys]
     if not all(isinstance(w, _WideRatings) for w in wide):
         return None
-    return _stack_ratings_from(wide)
+    return _stack_ratings_from(wide, locked=locked)
 
 
 # Tables combine_surveys stacked from wide matrices, by id(table): person_gaps reads the

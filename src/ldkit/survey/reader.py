@@ -756,8 +756,10 @@ def _stack_ratings(parts: list[_WideRatings]) -> pd.DataFrame | None:
     return None if stacked is None else stacked.frame
 
 
-def _stack_ratings_from(parts: list[_WideRatings]) -> _Stacked | None:
-    """:func:`_stack_ratings`, with where the rows come from."""
+def _stack_ratings_from(parts: list[_WideRatings], *, locked: bool = False
+                        ) -> _Stacked | None:
+    """:func:`_stack_ratings`, with where the rows come from; ``locked``: the values
+    column read-only (see :func:`ldkit.needs.gaps._stack_unread`)."""
     if any(not p.items or not len(p.values) for p in parts):
         # no ratings in a part: its table is the empty one, whose columns are text
         return _Stacked(_empty_responses(), parts, [], []) if len(parts) == 1 else None
@@ -789,6 +791,7 @@ def _stack_ratings_from(parts: list[_WideRatings]) -> _Stacked | None:
             return None
         columns.update(items.result()[0])
         columns["value"] = values.result()
+        columns["value"].flags.writeable = not locked
     frame = pd.DataFrame({c: columns[c] for c in RESPONSE_COLUMNS}, copy=False)
     return _Stacked(frame, parts, person_codes, items.result()[1])
 
