@@ -45,7 +45,9 @@ def combine_surveys(*surveys: SurveyData) -> tuple[pd.DataFrame, pd.DataFrame]:
     Returns
     -------
     ratings : DataFrame
-        The stacked ``responses`` tables.
+        The stacked ``responses`` tables. Its ``value`` column may be backed by a
+        read-only array: change it through pandas (``.loc``, assignment), which copies
+        it first, not by writing into ``ratings["value"].array``.
     people : DataFrame
         One row per person_id with the attributes of the first survey that has the
         person (the self survey first, if given first), e.g. role and region.
