@@ -30,10 +30,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import table
@@ -168,15 +170,23 @@ def check(folder: Path, count: int, max_goals: int) -> None:
 def render_documents(plans, model, papermill_sample: int) -> dict:
     """Every learner's HTML document through ldkit, then ``papermill_sample`` of them
     through one papermill run of benchmarks/notebooks/plan_document.ipynb per learner."""
-    import pickle
     import tempfile
+
+    out = Path(tempfile.mkdtemp(prefix="ldkit-plan-docs-"))
+    try:
+        return _time_documents(plans, model, papermill_sample, out)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)  # 10,000 documents: 180 MB a run
+
+
+def _time_documents(plans: Any, model: Any, papermill_sample: int, out: Path) -> dict:
+    import pickle
 
     import papermill
 
     from ldkit.plans import PlanSet, write_plan_documents
     from ldkit.runner import ensure_kernel
 
-    out = Path(tempfile.mkdtemp(prefix="ldkit-plan-docs-"))
     start = time.perf_counter()
     written = write_plan_documents(plans, out / "ldkit", model=model, client="Benchmark",
                                    kinds=["html"])
